@@ -60,4 +60,861 @@ void oms__err_clear(void);
 /* The engine's version string ("0.1.0"), recorded in every journal segment header. */
 const char *oms_version(void);
 
+
+/* ---------------------------------------------------------------------------------------------
+ * Fixed-point decimals and timestamps (decimal.c)
+ *
+ * Every price, quantity, rate and amount is an int64_t holding value * 10^8 (OMS_DEC_SCALE): the
+ * granularity is 0.00000001 (a satoshi), and |value| < 92,233,720,368.5 (10^9 prices fit, with
+ * 10^17 < 9.2 * 10^18 raw). Products use 128-bit intermediates and round half away from zero, once
+ * per multiplication, documented at each function; a result that does not fit returns
+ * OMS_EOVERFLOW and never wraps. Text forms are exact both ways and use no floating point, so the
+ * JSON and FIX codecs share them.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_DEC_SCALE 100000000LL /* 10^8: one unit is 0.00000001 */
+#define OMS_DEC_DIGITS 8
+#define OMS_DEC_TEXT_MAX 24 /* "-92233720368.54775808" and a NUL */
+#define OMS_DEC(units) ((int64_t)(units) * OMS_DEC_SCALE)
+
+/* Parses [+-]digits[.digits] (at least one digit; no exponent, no spaces). Fraction digits past the
+ * eighth must be zeros (the value is exact or refused). 0, -EINVAL or OMS_EOVERFLOW. */
+int oms_dec_parse(const char *s, size_t len, int64_t *out);
+/* The shortest exact form ("1.2345", "-3", "0") into buf (NUL-terminated); returns its length, or
+ * 0 when cap is too small. */
+size_t oms_dec_format(int64_t v, char *buf, size_t cap);
+/* The form with all eight fraction digits ("1.23450000"). Same contract. */
+size_t oms_dec_format_fixed(int64_t v, char *buf, size_t cap);
+
+/* a * b, rounded half away from zero to 10^-8. */
+int oms_dec_mul(int64_t a, int64_t b, int64_t *out);
+/* a / b, rounded half away from zero to 10^-8; -EDOM when b is 0. */
+int oms_dec_div(int64_t a, int64_t b, int64_t *out);
+/* a * b * c as round(round(a * b) * c): the notional of qty * price * multiplier. */
+int oms_dec_mul3(int64_t a, int64_t b, int64_t c, int64_t *out);
+
+/* Unsigned decimal text of v (no stdio); returns the length, 0 when cap is too small. */
+size_t oms_u64_format(uint64_t v, char *buf, size_t cap);
+
+#define OMS_TS_TEXT_MAX 40
+/* Nanoseconds since 1970-01-01T00:00:00Z as "2026-11-27T09:30:00.123456789Z" (always nine fraction
+ * digits, UTC). Returns the length, 0 when cap is too small. */
+size_t oms_ts_format(int64_t ns, char *buf, size_t cap);
+/* Parses YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z back to nanoseconds. 0, -EINVAL or OMS_EOVERFLOW. */
+int oms_ts_parse(const char *s, size_t len, int64_t *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Enumerations (events.c)
+ *
+ * Every enumeration is one X-macro list X(C_NAME, "json_name", fix): the C constants (from 0), the
+ * names used in JSON and the FIX 4.4 code where the field has one (a char, or -1). Values are
+ * stored as uint8_t in events and state.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_ENUM_ASSET_CLASS(X)                                                                  \
+    X(FX, "fx", -1) X(CFD, "cfd", -1) X(EQUITY, "equity", -1) X(FUTURE, "future", -1)              \
+    X(CRYPTO, "crypto", -1)
+#define OMS_ENUM_ACCOUNT_STATUS(X)                                                               \
+    X(ACTIVE, "active", -1) X(SUSPENDED, "suspended", -1) X(REDUCE_ONLY, "reduce_only", -1)
+#define OMS_ENUM_BOOK(X) X(A, "a", -1) X(B, "b", -1) X(HYBRID, "hybrid", -1)
+#define OMS_ENUM_SIDE(X) X(BUY, "buy", '1') X(SELL, "sell", '2')
+#define OMS_ENUM_ORD_TYPE(X)                                                                     \
+    X(MARKET, "market", '1') X(LIMIT, "limit", '2') X(STOP, "stop", '3')                           \
+    X(STOP_LIMIT, "stop_limit", '4')
+#define OMS_ENUM_TIF(X)                                                                          \
+    X(DAY, "day", '0') X(GTC, "gtc", '1') X(IOC, "ioc", '3') X(FOK, "fok", '4') X(GTD, "gtd", '6')
+#define OMS_ENUM_LIQUIDITY(X)                                                                    \
+    X(NONE, "none", -1) X(ADDED, "added", '1') X(REMOVED, "removed", '2') X(ROUTED, "routed", '3')
+/* Where a limit or a kill switch applies. */
+#define OMS_ENUM_SCOPE(X)                                                                        \
+    X(FIRM, "firm", -1) X(ACCOUNT, "account", -1) X(INSTRUMENT, "instrument", -1)                  \
+    X(CLIENT, "client", -1)
+/* Limit kinds; which scopes each accepts and what its value means is documented in risk.c. */
+#define OMS_ENUM_LIMIT_KIND(X)                                                                   \
+    X(MAX_ORDER_QTY, "max_order_qty", -1) X(MAX_ORDER_NOTIONAL, "max_order_notional", -1)          \
+    X(PRICE_COLLAR_BPS, "price_collar_bps", -1) X(MAX_OPEN_ORDERS, "max_open_orders", -1)          \
+    X(MAX_POSITION, "max_position", -1) X(MAX_GROSS_EXPOSURE, "max_gross_exposure", -1)            \
+    X(MAX_NET_EXPOSURE, "max_net_exposure", -1) X(CREDIT_LIMIT, "credit_limit", -1)                \
+    X(DAILY_LOSS, "daily_loss", -1) X(MSG_RATE, "msg_rate", -1) X(RESTRICTED, "restricted", -1)
+#define OMS_ENUM_KS_MODE(X) X(HALT, "halt", -1) X(REDUCE_ONLY, "reduce_only", -1)
+#define OMS_ENUM_SESSION_PHASE(X) X(START_OF_DAY, "start_of_day", -1) X(END_OF_DAY, "end_of_day", -1)
+/* FIX 4.4 ExecType (150) values the engine emits. */
+#define OMS_ENUM_EXEC_TYPE(X)                                                                    \
+    X(NEW, "new", '0') X(DONE_FOR_DAY, "done_for_day", '3') X(CANCELED, "canceled", '4')           \
+    X(REPLACED, "replaced", '5') X(PENDING_CANCEL, "pending_cancel", '6')                          \
+    X(REJECTED, "rejected", '8') X(PENDING_NEW, "pending_new", 'A') X(EXPIRED, "expired", 'C')     \
+    X(RESTATED, "restated", 'D') X(PENDING_REPLACE, "pending_replace", 'E')                        \
+    X(TRADE, "trade", 'F') X(TRADE_CORRECT, "trade_correct", 'G')                                  \
+    X(TRADE_CANCEL, "trade_cancel", 'H') X(ORDER_STATUS, "order_status", 'I')
+/* FIX 4.4 OrdStatus (39) values the engine reports. */
+#define OMS_ENUM_ORD_STATUS(X)                                                                   \
+    X(PENDING_NEW, "pending_new", 'A') X(NEW, "new", '0')                                          \
+    X(PARTIALLY_FILLED, "partially_filled", '1') X(FILLED, "filled", '2')                          \
+    X(DONE_FOR_DAY, "done_for_day", '3') X(CANCELED, "canceled", '4')                              \
+    X(PENDING_CANCEL, "pending_cancel", '6') X(REJECTED, "rejected", '8')                          \
+    X(EXPIRED, "expired", 'C') X(PENDING_REPLACE, "pending_replace", 'E')
+/* CxlRejResponseTo (434). */
+#define OMS_ENUM_RESPONSE_TO(X) X(CANCEL, "cancel", '1') X(REPLACE, "replace", '2')
+
+/*
+ * Why something was rejected (or canceled): one code per check, X(C_NAME, "json", OrdRejReason
+ * (103), CxlRejReason (102)). The FIX columns give the closest FIX 4.4 value; 99 is "Other" and
+ * the text carries the detail. Input-level codes (a venue event that breaks the rules) are never
+ * sent to a client and map to 99.
+ */
+#define OMS_REASONS(X)                                                                           \
+    X(NONE, "none", 99, 99)                                                                      \
+    X(CLIENT_NOT_ENTITLED, "client_not_entitled", 10, 99)                                        \
+    X(DUPLICATE_CL_ORD_ID, "duplicate_cl_ord_id", 6, 6)                                          \
+    X(CAPACITY, "capacity", 99, 99)                                                              \
+    X(MSG_RATE, "msg_rate", 99, 99)                                                              \
+    X(UNKNOWN_INSTRUMENT, "unknown_instrument", 1, 99)                                           \
+    X(INSTRUMENT_NOT_TRADABLE, "instrument_not_tradable", 2, 99)                                 \
+    X(INSTRUMENT_EXPIRED, "instrument_expired", 99, 99)                                          \
+    X(UNKNOWN_ACCOUNT, "unknown_account", 15, 99)                                                \
+    X(ACCOUNT_SUSPENDED, "account_suspended", 0, 2)                                              \
+    X(ACCOUNT_REDUCE_ONLY, "account_reduce_only", 0, 2)                                          \
+    X(INVALID_QTY, "invalid_qty", 13, 99)                                                        \
+    X(LOT_SIZE, "lot_size", 13, 99)                                                              \
+    X(MIN_QTY, "min_qty", 13, 99)                                                                \
+    X(INVALID_PRICE, "invalid_price", 11, 99)                                                    \
+    X(TICK_SIZE, "tick_size", 11, 99)                                                            \
+    X(INVALID_STOP_PX, "invalid_stop_px", 11, 99)                                                \
+    X(INVALID_EXPIRE, "invalid_expire", 11, 99)                                                  \
+    X(RESTRICTED, "restricted", 0, 2)                                                            \
+    X(KILL_SWITCH, "kill_switch", 0, 2)                                                          \
+    X(KILL_SWITCH_REDUCE_ONLY, "kill_switch_reduce_only", 0, 2)                                  \
+    X(NO_REFERENCE_PRICE, "no_reference_price", 99, 99)                                          \
+    X(NO_FX_RATE, "no_fx_rate", 99, 99)                                                          \
+    X(OVERFLOW, "overflow", 99, 99)                                                              \
+    X(MAX_ORDER_QTY, "max_order_qty", 3, 2)                                                      \
+    X(MAX_ORDER_NOTIONAL, "max_order_notional", 3, 2)                                            \
+    X(PRICE_COLLAR, "price_collar", 3, 2)                                                        \
+    X(MAX_OPEN_ORDERS, "max_open_orders", 3, 2)                                                  \
+    X(MAX_POSITION, "max_position", 3, 2)                                                        \
+    X(MAX_GROSS_EXPOSURE, "max_gross_exposure", 3, 2)                                            \
+    X(MAX_NET_EXPOSURE, "max_net_exposure", 3, 2)                                                \
+    X(CREDIT_LIMIT, "credit_limit", 3, 2)                                                        \
+    X(DAILY_LOSS, "daily_loss", 3, 2)                                                            \
+    X(VENUE_REJECT, "venue_reject", 0, 2)                                                        \
+    X(TOO_LATE, "too_late", 4, 0)                                                                \
+    X(UNKNOWN_ORDER, "unknown_order", 5, 1)                                                      \
+    X(PENDING_REQUEST, "pending_request", 99, 3)                                                 \
+    X(NOT_LAST_CL_ORD_ID, "not_last_cl_ord_id", 99, 99)                                          \
+    X(NOT_ACKNOWLEDGED, "not_acknowledged", 99, 2)                                               \
+    X(EXPIRED, "expired", 99, 99)                                                                \
+    X(UNKNOWN_VENUE_ORDER, "unknown_venue_order", 99, 99)                                        \
+    X(WRONG_VENUE, "wrong_venue", 99, 99)                                                        \
+    X(NO_REQUEST_OUTSTANDING, "no_request_outstanding", 99, 99)                                  \
+    X(INVALID_TRANSITION, "invalid_transition", 99, 99)                                          \
+    X(OVERFILL, "overfill", 99, 99)                                                              \
+    X(INVALID_FILL, "invalid_fill", 99, 99)                                                      \
+    X(DUPLICATE_EXEC_ID, "duplicate_exec_id", 99, 99)                                            \
+    X(UNKNOWN_EXEC_ID, "unknown_exec_id", 99, 99)                                                \
+    X(ALREADY_BUSTED, "already_busted", 99, 99)                                                  \
+    X(INVALID_REFERENCE, "invalid_reference", 99, 99)                                            \
+    X(UNKNOWN_CURRENCY, "unknown_currency", 99, 99)                                              \
+    X(UNKNOWN_CLIENT, "unknown_client", 99, 1)                                                   \
+    X(INVALID_LIMIT, "invalid_limit", 99, 99)                                                  \
+    X(MISSING_FIELD, "missing_field", 99, 99)
+
+#define OMS__DECLARE_ENUM(type, prefix, LIST)                                                    \
+    typedef enum { LIST(OMS__ENUM_CONST_##prefix) prefix##COUNT } type;
+#define OMS__ENUM_CONST_OMS_ASSET_(c, j, f) OMS_ASSET_##c,
+#define OMS__ENUM_CONST_OMS_ACCOUNT_(c, j, f) OMS_ACCOUNT_##c,
+#define OMS__ENUM_CONST_OMS_BOOK_(c, j, f) OMS_BOOK_##c,
+#define OMS__ENUM_CONST_OMS_SIDE_(c, j, f) OMS_SIDE_##c,
+#define OMS__ENUM_CONST_OMS_ORD_(c, j, f) OMS_ORD_##c,
+#define OMS__ENUM_CONST_OMS_TIF_(c, j, f) OMS_TIF_##c,
+#define OMS__ENUM_CONST_OMS_LIQ_(c, j, f) OMS_LIQ_##c,
+#define OMS__ENUM_CONST_OMS_SCOPE_(c, j, f) OMS_SCOPE_##c,
+#define OMS__ENUM_CONST_OMS_LIMIT_(c, j, f) OMS_LIMIT_##c,
+#define OMS__ENUM_CONST_OMS_KS_(c, j, f) OMS_KS_##c,
+#define OMS__ENUM_CONST_OMS_SESSION_(c, j, f) OMS_SESSION_##c,
+#define OMS__ENUM_CONST_OMS_EXEC_(c, j, f) OMS_EXEC_##c,
+#define OMS__ENUM_CONST_OMS_STATUS_(c, j, f) OMS_STATUS_##c,
+#define OMS__ENUM_CONST_OMS_RESPONSE_(c, j, f) OMS_RESPONSE_##c,
+#define OMS__ENUM_CONST_OMS_REASON_(c, j, o, x) OMS_REASON_##c,
+
+OMS__DECLARE_ENUM(oms_asset_class_t, OMS_ASSET_, OMS_ENUM_ASSET_CLASS)
+OMS__DECLARE_ENUM(oms_account_status_t, OMS_ACCOUNT_, OMS_ENUM_ACCOUNT_STATUS)
+OMS__DECLARE_ENUM(oms_book_t, OMS_BOOK_, OMS_ENUM_BOOK)
+OMS__DECLARE_ENUM(oms_side_t, OMS_SIDE_, OMS_ENUM_SIDE)
+OMS__DECLARE_ENUM(oms_ord_type_t, OMS_ORD_, OMS_ENUM_ORD_TYPE)
+OMS__DECLARE_ENUM(oms_tif_t, OMS_TIF_, OMS_ENUM_TIF)
+OMS__DECLARE_ENUM(oms_liquidity_t, OMS_LIQ_, OMS_ENUM_LIQUIDITY)
+OMS__DECLARE_ENUM(oms_scope_t, OMS_SCOPE_, OMS_ENUM_SCOPE)
+OMS__DECLARE_ENUM(oms_limit_kind_t, OMS_LIMIT_, OMS_ENUM_LIMIT_KIND)
+OMS__DECLARE_ENUM(oms_ks_mode_t, OMS_KS_, OMS_ENUM_KS_MODE)
+OMS__DECLARE_ENUM(oms_session_phase_t, OMS_SESSION_, OMS_ENUM_SESSION_PHASE)
+OMS__DECLARE_ENUM(oms_exec_type_t, OMS_EXEC_, OMS_ENUM_EXEC_TYPE)
+OMS__DECLARE_ENUM(oms_ord_status_t, OMS_STATUS_, OMS_ENUM_ORD_STATUS)
+OMS__DECLARE_ENUM(oms_response_to_t, OMS_RESPONSE_, OMS_ENUM_RESPONSE_TO)
+OMS__DECLARE_ENUM(oms_reason_t, OMS_REASON_, OMS_REASONS)
+
+/* An enumeration's names and FIX codes, for generic code (codecs, JSON, FIX). */
+typedef struct oms_enum_desc {
+    const char *name;              /* "side" */
+    uint8_t count;
+    const char *const *names;      /* names[value] */
+    const int16_t *fix;            /* fix[value]: the FIX code, -1 when none */
+} oms_enum_desc_t;
+
+extern const oms_enum_desc_t oms_enum_asset_class, oms_enum_account_status, oms_enum_book,
+    oms_enum_side, oms_enum_ord_type, oms_enum_tif, oms_enum_liquidity, oms_enum_scope,
+    oms_enum_limit_kind, oms_enum_ks_mode, oms_enum_session_phase, oms_enum_exec_type,
+    oms_enum_ord_status, oms_enum_response_to, oms_enum_reason;
+
+/* The name of value v, or NULL when v is out of range. */
+const char *oms_enum_name(const oms_enum_desc_t *e, unsigned v);
+/* The value of name (len bytes): 0, or -EINVAL when no value has that name. */
+int oms_enum_lookup(const oms_enum_desc_t *e, const char *name, size_t len, uint8_t *out);
+/* FIX OrdRejReason (103) and CxlRejReason (102) for a reason. */
+int oms_reason_fix_ord_rej(oms_reason_t r);
+int oms_reason_fix_cxl_rej(oms_reason_t r);
+
+/* ---------------------------------------------------------------------------------------------
+ * Events: ONE table (events.c, codec.c)
+ *
+ * OMS_EVENT_TYPES lists every event type once: its number (the journal record type), its name,
+ * its current version, its direction (an input the engine applies, or an output the engine
+ * emits), and its fields. From that list come the C struct of each type (oms_ev_<name>_t), the
+ * tagged union oms_event_t, the field descriptors that the generic binary codec (codec.c) and
+ * the JSON form (projections/event_json.c) walk, and nothing else describes an event type.
+ *
+ * Field kinds: u8 u16 u32 u64 i64; ts (int64 ns since the epoch, UTC); price, qty and dec
+ * (fixed-point int64 at 10^-8: a price, a quantity, any other decimal such as a rate or an
+ * amount); enum (uint8_t named by an oms_enum_desc_t); bool (uint8_t 0 or 1); str (char[cap],
+ * NUL-terminated, at most cap - 1 bytes, no NUL inside); strlist (char[n][cap]: the leading
+ * non-empty entries form the list).
+ *
+ * Versions: each field records the type version that added it ("since"). Version v of a type
+ * holds, in table order, the fields with since <= v; a decoder accepts every version from 1 to the
+ * current one and sets the fields an older record lacks to zero. New fields are only ever added,
+ * with the type's version raised. Type numbers 1..999 are the journal record types; 1000 is
+ * reserved for raw FIX text (the CLI); outputs use 500..599.
+ *
+ * Format history: instrument v2 added ref_price; quote v2 added bid_size and ask_size.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_ID_CAP 32     /* ClOrdIDs, accounts, clients, exec ids: 31 bytes */
+#define OMS_SYMBOL_CAP 24 /* instrument symbols: 23 bytes */
+#define OMS_CCY_CAP 8     /* currency codes: 7 bytes */
+#define OMS_VENUE_CAP 16  /* venue names: 15 bytes */
+#define OMS_TEXT_CAP 64   /* free text: 63 bytes */
+#define OMS_MAX_VENUES 4  /* venues an instrument trades on */
+#define OMS_MAX_ACCOUNT_CLIENTS 8 /* clients entitled to an account */
+#define OMS_EVENT_MAX_ENCODED 1024 /* no event's binary form is longer */
+#define OMS_EVENT_TYPE_FIX_RAW 1000 /* reserved: raw FIX text records (CLI), never an event here */
+
+typedef enum { OMS_DIR_IN = 1, OMS_DIR_OUT = 2 } oms_event_dir_t;
+
+typedef enum {
+    OMS_FK_U8 = 1, OMS_FK_U16, OMS_FK_U32, OMS_FK_U64, OMS_FK_I64, OMS_FK_TS, OMS_FK_PRICE,
+    OMS_FK_QTY, OMS_FK_DEC, OMS_FK_ENUM, OMS_FK_BOOL, OMS_FK_STR, OMS_FK_STRLIST,
+} oms_field_kind_t;
+
+/* F(T, KIND, name, n, cap, since, enum_desc): n entries (strlist), cap bytes (str, strlist). */
+#define OMS_FIELDS_instrument(F, T)                                                              \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, asset_class, 1, 0, 1, &oms_enum_asset_class)                                      \
+    F(T, STR, quote_ccy, 1, OMS_CCY_CAP, 1, NULL)                                                \
+    F(T, PRICE, tick_size, 1, 0, 1, NULL)                                                        \
+    F(T, QTY, lot_size, 1, 0, 1, NULL)                                                           \
+    F(T, QTY, min_qty, 1, 0, 1, NULL)                                                            \
+    F(T, DEC, multiplier, 1, 0, 1, NULL)                                                         \
+    F(T, TS, expiry, 1, 0, 1, NULL)                                                              \
+    F(T, BOOL, tradable, 1, 0, 1, NULL)                                                          \
+    F(T, STRLIST, venues, OMS_MAX_VENUES, OMS_VENUE_CAP, 1, NULL)                                \
+    F(T, PRICE, ref_price, 1, 0, 2, NULL)
+#define OMS_FIELDS_account(F, T)                                                                 \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, base_ccy, 1, OMS_CCY_CAP, 1, NULL)                                                 \
+    F(T, ENUM, status, 1, 0, 1, &oms_enum_account_status)                                        \
+    F(T, ENUM, book, 1, 0, 1, &oms_enum_book)                                                    \
+    F(T, STRLIST, clients, OMS_MAX_ACCOUNT_CLIENTS, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_fx_rate(F, T)                                                                 \
+    F(T, STR, base, 1, OMS_CCY_CAP, 1, NULL)                                                     \
+    F(T, STR, quote, 1, OMS_CCY_CAP, 1, NULL)                                                    \
+    F(T, DEC, rate, 1, 0, 1, NULL)
+#define OMS_FIELDS_firm(F, T) F(T, STR, reporting_ccy, 1, OMS_CCY_CAP, 1, NULL)
+#define OMS_FIELDS_quote(F, T)                                                                   \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, PRICE, bid, 1, 0, 1, NULL)                                                              \
+    F(T, PRICE, ask, 1, 0, 1, NULL)                                                              \
+    F(T, QTY, bid_size, 1, 0, 2, NULL)                                                           \
+    F(T, QTY, ask_size, 1, 0, 2, NULL)
+#define OMS_FIELDS_mark(F, T)                                                                    \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, PRICE, price, 1, 0, 1, NULL)
+#define OMS_FIELDS_new_order(F, T)                                                               \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, ENUM, ord_type, 1, 0, 1, &oms_enum_ord_type)                                            \
+    F(T, ENUM, tif, 1, 0, 1, &oms_enum_tif)                                                      \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
+    F(T, TS, expire_time, 1, 0, 1, NULL)
+#define OMS_FIELDS_cancel_request(F, T)                                                          \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_replace_request(F, T)                                                         \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)
+#define OMS_FIELDS_status_request(F, T)                                                          \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_venue_new(F, T)                                                               \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, venue_order_id, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_venue_reject(F, T)                                                            \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+#define OMS_FIELDS_venue_fill(F, T)                                                              \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, exec_id, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, QTY, last_qty, 1, 0, 1, NULL)                                                           \
+    F(T, PRICE, last_px, 1, 0, 1, NULL)                                                          \
+    F(T, ENUM, liquidity, 1, 0, 1, &oms_enum_liquidity)
+#define OMS_FIELDS_venue_request_ack(F, T)                                                       \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_venue_request_reject(F, T)                                                    \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+#define OMS_FIELDS_venue_order_event(F, T)                                                       \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+#define OMS_FIELDS_venue_trade_bust(F, T)                                                        \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, exec_id, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_venue_trade_correct(F, T)                                                     \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, exec_id, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, QTY, last_qty, 1, 0, 1, NULL)                                                           \
+    F(T, PRICE, last_px, 1, 0, 1, NULL)
+#define OMS_FIELDS_set_limit(F, T)                                                               \
+    F(T, ENUM, scope, 1, 0, 1, &oms_enum_scope)                                                  \
+    F(T, STR, scope_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, ENUM, kind, 1, 0, 1, &oms_enum_limit_kind)                                              \
+    F(T, DEC, value, 1, 0, 1, NULL)                                                              \
+    F(T, I64, window_ns, 1, 0, 1, NULL)
+#define OMS_FIELDS_clear_limit(F, T)                                                             \
+    F(T, ENUM, scope, 1, 0, 1, &oms_enum_scope)                                                  \
+    F(T, STR, scope_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, ENUM, kind, 1, 0, 1, &oms_enum_limit_kind)
+#define OMS_FIELDS_kill_switch(F, T)                                                             \
+    F(T, ENUM, scope, 1, 0, 1, &oms_enum_scope)                                                  \
+    F(T, STR, scope_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, BOOL, on, 1, 0, 1, NULL)                                                                \
+    F(T, ENUM, mode, 1, 0, 1, &oms_enum_ks_mode)                                                 \
+    F(T, STR, who, 1, OMS_ID_CAP, 1, NULL)                                                       \
+    F(T, STR, why, 1, OMS_TEXT_CAP, 1, NULL)
+#define OMS_FIELDS_session(F, T)                                                                 \
+    F(T, ENUM, phase, 1, 0, 1, &oms_enum_session_phase)                                          \
+    F(T, U32, trading_date, 1, 0, 1, NULL)
+#define OMS_FIELDS_timer(F, T) F(T, U64, tick, 1, 0, 1, NULL)
+/* Outputs. */
+#define OMS_FIELDS_exec_report(F, T)                                                             \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
+    F(T, STR, exec_id, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, ENUM, exec_type, 1, 0, 1, &oms_enum_exec_type)                                          \
+    F(T, ENUM, ord_status, 1, 0, 1, &oms_enum_ord_status)                                        \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, ENUM, ord_type, 1, 0, 1, &oms_enum_ord_type)                                            \
+    F(T, ENUM, tif, 1, 0, 1, &oms_enum_tif)                                                      \
+    F(T, QTY, order_qty, 1, 0, 1, NULL)                                                          \
+    F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
+    F(T, QTY, cum_qty, 1, 0, 1, NULL)                                                            \
+    F(T, QTY, leaves_qty, 1, 0, 1, NULL)                                                         \
+    F(T, PRICE, avg_px, 1, 0, 1, NULL)                                                           \
+    F(T, QTY, last_qty, 1, 0, 1, NULL)                                                           \
+    F(T, PRICE, last_px, 1, 0, 1, NULL)                                                          \
+    F(T, ENUM, liquidity, 1, 0, 1, &oms_enum_liquidity)                                          \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, exec_ref_id, 1, OMS_ID_CAP, 1, NULL)                                               \
+    F(T, ENUM, reason, 1, 0, 1, &oms_enum_reason)                                                \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)                                                    \
+    F(T, DEC, limit_value, 1, 0, 1, NULL)                                                        \
+    F(T, DEC, reading, 1, 0, 1, NULL)
+#define OMS_FIELDS_cancel_reject(F, T)                                                           \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
+    F(T, ENUM, ord_status, 1, 0, 1, &oms_enum_ord_status)                                        \
+    F(T, ENUM, response_to, 1, 0, 1, &oms_enum_response_to)                                      \
+    F(T, ENUM, reason, 1, 0, 1, &oms_enum_reason)                                                \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)                                                    \
+    F(T, DEC, limit_value, 1, 0, 1, NULL)                                                        \
+    F(T, DEC, reading, 1, 0, 1, NULL)
+#define OMS_FIELDS_venue_order(F, T)                                                             \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, ENUM, ord_type, 1, 0, 1, &oms_enum_ord_type)                                            \
+    F(T, ENUM, tif, 1, 0, 1, &oms_enum_tif)                                                      \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
+    F(T, TS, expire_time, 1, 0, 1, NULL)
+#define OMS_FIELDS_venue_cancel(F, T)                                                            \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, QTY, qty, 1, 0, 1, NULL)
+#define OMS_FIELDS_venue_replace(F, T)                                                           \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, ENUM, ord_type, 1, 0, 1, &oms_enum_ord_type)                                            \
+    F(T, ENUM, tif, 1, 0, 1, &oms_enum_tif)                                                      \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)
+#define OMS_FIELDS_kill_switch_tripped(F, T)                                                     \
+    F(T, ENUM, scope, 1, 0, 1, &oms_enum_scope)                                                  \
+    F(T, STR, scope_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, ENUM, mode, 1, 0, 1, &oms_enum_ks_mode)                                                 \
+    F(T, ENUM, kind, 1, 0, 1, &oms_enum_limit_kind)                                              \
+    F(T, DEC, limit_value, 1, 0, 1, NULL)                                                        \
+    F(T, DEC, reading, 1, 0, 1, NULL)                                                            \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+#define OMS_FIELDS_input_rejected(F, T)                                                          \
+    F(T, U16, ref_type, 1, 0, 1, NULL)                                                           \
+    F(T, ENUM, reason, 1, 0, 1, &oms_enum_reason)                                                \
+    F(T, STR, id, 1, OMS_ID_CAP, 1, NULL)                                                        \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+
+/*
+ * X(number, C_NAME, name, version, direction, FIELDS, struct name). Several types share a field
+ * list (and so a struct type) when their fields are the same; each is still one row here.
+ */
+#define OMS_EVENT_TYPES(X)                                                                       \
+    X(1, INSTRUMENT, instrument, 2, OMS_DIR_IN, OMS_FIELDS_instrument, instrument)               \
+    X(2, ACCOUNT, account, 1, OMS_DIR_IN, OMS_FIELDS_account, account)                           \
+    X(3, FX_RATE, fx_rate, 1, OMS_DIR_IN, OMS_FIELDS_fx_rate, fx_rate)                           \
+    X(4, FIRM, firm, 1, OMS_DIR_IN, OMS_FIELDS_firm, firm)                                       \
+    X(10, QUOTE, quote, 2, OMS_DIR_IN, OMS_FIELDS_quote, quote)                                  \
+    X(11, MARK, mark, 1, OMS_DIR_IN, OMS_FIELDS_mark, mark)                                      \
+    X(20, NEW_ORDER, new_order, 1, OMS_DIR_IN, OMS_FIELDS_new_order, new_order)                  \
+    X(21, CANCEL_REQUEST, cancel_request, 1, OMS_DIR_IN, OMS_FIELDS_cancel_request,              \
+      cancel_request)                                                                            \
+    X(22, REPLACE_REQUEST, replace_request, 1, OMS_DIR_IN, OMS_FIELDS_replace_request,           \
+      replace_request)                                                                           \
+    X(23, STATUS_REQUEST, status_request, 1, OMS_DIR_IN, OMS_FIELDS_status_request,              \
+      status_request)                                                                            \
+    X(30, VENUE_NEW, venue_new, 1, OMS_DIR_IN, OMS_FIELDS_venue_new, venue_new)                  \
+    X(31, VENUE_REJECT, venue_reject, 1, OMS_DIR_IN, OMS_FIELDS_venue_reject, venue_reject)      \
+    X(32, VENUE_FILL, venue_fill, 1, OMS_DIR_IN, OMS_FIELDS_venue_fill, venue_fill)              \
+    X(33, VENUE_CANCEL_ACK, venue_cancel_ack, 1, OMS_DIR_IN, OMS_FIELDS_venue_request_ack,       \
+      venue_request_ack)                                                                         \
+    X(34, VENUE_CANCEL_REJECT, venue_cancel_reject, 1, OMS_DIR_IN,                               \
+      OMS_FIELDS_venue_request_reject, venue_request_reject)                                     \
+    X(35, VENUE_REPLACE_ACK, venue_replace_ack, 1, OMS_DIR_IN, OMS_FIELDS_venue_request_ack,     \
+      venue_request_ack)                                                                         \
+    X(36, VENUE_REPLACE_REJECT, venue_replace_reject, 1, OMS_DIR_IN,                             \
+      OMS_FIELDS_venue_request_reject, venue_request_reject)                                     \
+    X(37, VENUE_UNSOLICITED_CANCEL, venue_unsolicited_cancel, 1, OMS_DIR_IN,                     \
+      OMS_FIELDS_venue_order_event, venue_order_event)                                           \
+    X(38, VENUE_EXPIRED, venue_expired, 1, OMS_DIR_IN, OMS_FIELDS_venue_order_event,             \
+      venue_order_event)                                                                         \
+    X(39, VENUE_DONE_FOR_DAY, venue_done_for_day, 1, OMS_DIR_IN, OMS_FIELDS_venue_order_event,   \
+      venue_order_event)                                                                         \
+    X(40, VENUE_TRADE_BUST, venue_trade_bust, 1, OMS_DIR_IN, OMS_FIELDS_venue_trade_bust,        \
+      venue_trade_bust)                                                                          \
+    X(41, VENUE_TRADE_CORRECT, venue_trade_correct, 1, OMS_DIR_IN,                               \
+      OMS_FIELDS_venue_trade_correct, venue_trade_correct)                                       \
+    X(50, SET_LIMIT, set_limit, 1, OMS_DIR_IN, OMS_FIELDS_set_limit, set_limit)                  \
+    X(51, CLEAR_LIMIT, clear_limit, 1, OMS_DIR_IN, OMS_FIELDS_clear_limit, clear_limit)          \
+    X(52, KILL_SWITCH, kill_switch, 1, OMS_DIR_IN, OMS_FIELDS_kill_switch, kill_switch)          \
+    X(60, SESSION, session, 1, OMS_DIR_IN, OMS_FIELDS_session, session)                          \
+    X(61, TIMER, timer, 1, OMS_DIR_IN, OMS_FIELDS_timer, timer)                                  \
+    X(500, EXEC_REPORT, exec_report, 1, OMS_DIR_OUT, OMS_FIELDS_exec_report, exec_report)        \
+    X(501, CANCEL_REJECT, cancel_reject, 1, OMS_DIR_OUT, OMS_FIELDS_cancel_reject, cancel_reject) \
+    X(502, VENUE_ORDER, venue_order, 1, OMS_DIR_OUT, OMS_FIELDS_venue_order, venue_order)        \
+    X(503, VENUE_CANCEL, venue_cancel, 1, OMS_DIR_OUT, OMS_FIELDS_venue_cancel, venue_cancel)    \
+    X(504, VENUE_REPLACE, venue_replace, 1, OMS_DIR_OUT, OMS_FIELDS_venue_replace, venue_replace) \
+    X(505, KILL_SWITCH_TRIPPED, kill_switch_tripped, 1, OMS_DIR_OUT,                             \
+      OMS_FIELDS_kill_switch_tripped, kill_switch_tripped)                                       \
+    X(506, INPUT_REJECTED, input_rejected, 1, OMS_DIR_OUT, OMS_FIELDS_input_rejected,            \
+      input_rejected)
+
+/* Event type numbers: OMS_EV_NEW_ORDER == 20, ... */
+#define OMS__EV_NUM(num, C, name, ver, dir, FIELDS, st) OMS_EV_##C = num,
+typedef enum { OMS_EVENT_TYPES(OMS__EV_NUM) } oms_event_type_t;
+#undef OMS__EV_NUM
+
+/* One struct per field list: oms_ev_<struct name>_t. */
+#define OMS__FDECL_U8(nm, n, c) uint8_t nm;
+#define OMS__FDECL_U16(nm, n, c) uint16_t nm;
+#define OMS__FDECL_U32(nm, n, c) uint32_t nm;
+#define OMS__FDECL_U64(nm, n, c) uint64_t nm;
+#define OMS__FDECL_I64(nm, n, c) int64_t nm;
+#define OMS__FDECL_TS(nm, n, c) int64_t nm;
+#define OMS__FDECL_PRICE(nm, n, c) int64_t nm;
+#define OMS__FDECL_QTY(nm, n, c) int64_t nm;
+#define OMS__FDECL_DEC(nm, n, c) int64_t nm;
+#define OMS__FDECL_ENUM(nm, n, c) uint8_t nm;
+#define OMS__FDECL_BOOL(nm, n, c) uint8_t nm;
+#define OMS__FDECL_STR(nm, n, c) char nm[c];
+#define OMS__FDECL_STRLIST(nm, n, c) char nm[n][c];
+#define OMS__FDECL(T, K, nm, n, c, since, en) OMS__FDECL_##K(nm, n, c)
+#define OMS__STRUCTS(FIELDS, st) typedef struct oms_ev_##st { FIELDS(OMS__FDECL, _) } oms_ev_##st##_t;
+OMS__STRUCTS(OMS_FIELDS_instrument, instrument)
+OMS__STRUCTS(OMS_FIELDS_account, account)
+OMS__STRUCTS(OMS_FIELDS_fx_rate, fx_rate)
+OMS__STRUCTS(OMS_FIELDS_firm, firm)
+OMS__STRUCTS(OMS_FIELDS_quote, quote)
+OMS__STRUCTS(OMS_FIELDS_mark, mark)
+OMS__STRUCTS(OMS_FIELDS_new_order, new_order)
+OMS__STRUCTS(OMS_FIELDS_cancel_request, cancel_request)
+OMS__STRUCTS(OMS_FIELDS_replace_request, replace_request)
+OMS__STRUCTS(OMS_FIELDS_status_request, status_request)
+OMS__STRUCTS(OMS_FIELDS_venue_new, venue_new)
+OMS__STRUCTS(OMS_FIELDS_venue_reject, venue_reject)
+OMS__STRUCTS(OMS_FIELDS_venue_fill, venue_fill)
+OMS__STRUCTS(OMS_FIELDS_venue_request_ack, venue_request_ack)
+OMS__STRUCTS(OMS_FIELDS_venue_request_reject, venue_request_reject)
+OMS__STRUCTS(OMS_FIELDS_venue_order_event, venue_order_event)
+OMS__STRUCTS(OMS_FIELDS_venue_trade_bust, venue_trade_bust)
+OMS__STRUCTS(OMS_FIELDS_venue_trade_correct, venue_trade_correct)
+OMS__STRUCTS(OMS_FIELDS_set_limit, set_limit)
+OMS__STRUCTS(OMS_FIELDS_clear_limit, clear_limit)
+OMS__STRUCTS(OMS_FIELDS_kill_switch, kill_switch)
+OMS__STRUCTS(OMS_FIELDS_session, session)
+OMS__STRUCTS(OMS_FIELDS_timer, timer)
+OMS__STRUCTS(OMS_FIELDS_exec_report, exec_report)
+OMS__STRUCTS(OMS_FIELDS_cancel_reject, cancel_reject)
+OMS__STRUCTS(OMS_FIELDS_venue_order, venue_order)
+OMS__STRUCTS(OMS_FIELDS_venue_cancel, venue_cancel)
+OMS__STRUCTS(OMS_FIELDS_venue_replace, venue_replace)
+OMS__STRUCTS(OMS_FIELDS_kill_switch_tripped, kill_switch_tripped)
+OMS__STRUCTS(OMS_FIELDS_input_rejected, input_rejected)
+#undef OMS__STRUCTS
+
+/* An event: its type number and, in the member named like the type, its fields
+ * (ev.u.new_order, ev.u.venue_cancel_ack, ...). Zero-initialize before filling. */
+#define OMS__EV_MEMBER(num, C, name, ver, dir, FIELDS, st) oms_ev_##st##_t name;
+typedef struct oms_event {
+    uint16_t type;
+    union {
+        OMS_EVENT_TYPES(OMS__EV_MEMBER)
+    } u;
+} oms_event_t;
+#undef OMS__EV_MEMBER
+
+typedef struct oms_field_desc {
+    const char *name;
+    uint8_t kind;        /* oms_field_kind_t */
+    uint8_t since;       /* the type version that added the field */
+    uint8_t n;           /* strlist: entries; else 1 */
+    uint16_t offset;     /* in the type's struct (which sits at oms_event_t.u) */
+    uint16_t cap;        /* str, strlist: bytes per string including the NUL */
+    const oms_enum_desc_t *en; /* enum: its names */
+} oms_field_desc_t;
+
+typedef struct oms_event_desc {
+    uint16_t type;
+    const char *name;
+    uint8_t version;     /* the current version, written by the encoder */
+    uint8_t dir;         /* oms_event_dir_t */
+    uint16_t nfields;
+    const oms_field_desc_t *fields;
+} oms_event_desc_t;
+
+/* The descriptor of a type number or name; NULL when there is none. */
+const oms_event_desc_t *oms_event_desc(uint16_t type);
+const oms_event_desc_t *oms_event_desc_by_name(const char *name, size_t len);
+/* All types, in table order: i from 0 to oms_event_desc_count() - 1. */
+size_t oms_event_desc_count(void);
+const oms_event_desc_t *oms_event_desc_at(size_t i);
+
+/* The address of a field in ev's struct (generic access for codecs). */
+static inline void *oms_event_field(oms_event_t *ev, const oms_field_desc_t *f)
+{
+    return (unsigned char *)&ev->u + f->offset;
+}
+static inline const void *oms_event_field_c(const oms_event_t *ev, const oms_field_desc_t *f)
+{
+    return (const unsigned char *)&ev->u + f->offset;
+}
+
+/* Checks every field of ev against its descriptor (enum in range, bool 0/1, strings terminated
+ * within their capacity, no gaps in a list). 0 or -EINVAL with the field in oms_errmsg(). */
+int oms_event_validate(const oms_event_t *ev);
+
+/*
+ * Binary form (codec.c), little-endian: one byte of version, then the fields of that version in
+ * table order: u8/enum/bool 1 byte, u16 2, u32 4, u64/i64/ts/price/qty/dec 8, str a length byte
+ * and the bytes, strlist a count byte and that many strs. The journal record type is the event
+ * type; the payload is this. Encodes at the current version into buf (cap bytes; 
+ * OMS_EVENT_MAX_ENCODED always suffices). 0, -EINVAL (invalid event or unknown type) or
+ * OMS_EFULL.
+ */
+int oms_event_encode(const oms_event_t *ev, uint8_t *buf, size_t cap, size_t *len);
+/* Encodes as an older version of the type (1 ..current): the fields added later are left out.
+ * For tests and for writing journals an older engine must read. */
+int oms_event_encode_version(const oms_event_t *ev, uint8_t version, uint8_t *buf, size_t cap,
+                             size_t *len);
+/* Decodes a payload of type `type` into *out (fully overwritten). 0; OMS_EVERSION for a version
+ * above the current one; OMS_ECORRUPT for an unknown type, bad version 0, a short or overlong
+ * payload or an invalid field; never reads outside [buf, buf + len). */
+int oms_event_decode(uint16_t type, const uint8_t *buf, size_t len, oms_event_t *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * The engine (engine.c, orders.c, positions.c, risk.c, snapshot.c)
+ *
+ * One entry point, oms_engine_apply(), folds an input event into the state and appends the
+ * outputs it causes (execution reports and cancel rejects to clients, requests to venues, derived
+ * events such as an automatic kill switch, rejects of invalid inputs) to a caller's buffer. The
+ * same sequence of (seq, ts, event) gives the same state and the same outputs, byte for byte: no
+ * clock, no randomness, no floating point, no iteration in hash-table order, and every identifier
+ * the engine assigns is derived from sequence numbers:
+ *   OrderID           "O<seq>"       seq of the new_order
+ *   ExecID            "E<seq>" for the first report of an event, "E<seq>-<k>" for the k-th after
+ *   venue ClOrdID     "V<seq>" for the first venue request of an event, "V<seq>-<k>" after
+ * Memory is allocated once, at creation, from the capacities in the config; a full pool answers
+ * with an explicit reject (reason "capacity"), never with an allocation. The output buffer grows
+ * (realloc) only when one event produces more outputs than it ever did before.
+ *
+ * Money: positions, PnL and exposure are in the instrument's quote currency, converted with the
+ * journaled fx rates to the account's base currency and to the firm's reporting currency
+ * (event "firm"; "USD" until one is journaled). Costs use the average-cost method (positions.c).
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct oms_engine oms_engine_t;
+
+typedef struct oms_engine_config {
+    uint32_t max_instruments;  /* default 4096 */
+    uint32_t max_accounts;     /* default 16384 */
+    uint32_t max_clients;      /* default 4096 */
+    uint32_t max_venues;       /* default 64 */
+    uint32_t max_currencies;   /* default 64 */
+    uint32_t max_positions;    /* default 262144 (account x instrument pairs ever traded) */
+    uint32_t max_orders;       /* default 262144: live orders plus the day's finished ones; <= 2^20 */
+    uint32_t max_fills;        /* default 524288: the fills of the orders held */
+    uint32_t max_aliases;      /* default 1048576: ClOrdIDs and venue ClOrdIDs of the orders held */
+    uint32_t rate_window_max;  /* default 256: the largest msg_rate limit (timestamps per client) */
+    /* Where the pools and maps come from: pool_alloc returns `size` zeroed bytes (NULL when it
+     * cannot), pool_free releases them. NULL for calloc and free. A deployment can pass an
+     * allocator that uses huge pages or locked memory; core itself makes no system call. */
+    void *(*pool_alloc)(void *ctx, size_t size);
+    void (*pool_free)(void *ctx, void *p, size_t size);
+    void *pool_ctx;
+} oms_engine_config_t;
+
+/* Fills the defaults above. */
+void oms_engine_config_default(oms_engine_config_t *cfg);
+
+/* Allocates an empty engine (all pools sized from cfg; NULL for the defaults). 0, -EINVAL for a
+ * capacity of 0 or above its bound, -ENOMEM. Sets *out only on success. */
+int oms_engine_create(oms_engine_t **out, const oms_engine_config_t *cfg);
+/* Frees everything; NULL is fine. */
+void oms_engine_destroy(oms_engine_t *e);
+
+/* The outputs of apply: a growable array of events (outputs are event types too, with
+ * direction OMS_DIR_OUT). apply appends; the caller clears. */
+typedef struct oms_outbuf {
+    oms_event_t *ev;
+    size_t len, cap;
+} oms_outbuf_t;
+int oms_outbuf_init(oms_outbuf_t *b, size_t cap);
+void oms_outbuf_free(oms_outbuf_t *b);
+static inline void oms_outbuf_clear(oms_outbuf_t *b)
+{
+    b->len = 0;
+}
+
+/*
+ * Applies one input event with sequence number seq (above every earlier one) and timestamp ts_ns
+ * (event time; never earlier than the previous event's). Returns 0 when the event was applied;
+ * a business-level refusal (a risk reject, an invalid venue report) is still 0, with the reject in
+ * the outputs. Returns -EINVAL (nothing changed) for an invalid event, an output type, or a seq or
+ * ts that goes backwards; -ENOMEM when the output buffer could not grow, after which the engine is
+ * poisoned (the event may be half applied) and every later call returns OMS_EPOISONED.
+ */
+int oms_engine_apply(oms_engine_t *e, uint64_t seq, int64_t ts_ns, const oms_event_t *ev,
+                     oms_outbuf_t *out);
+
+uint64_t oms_engine_last_seq(const oms_engine_t *e);
+int64_t oms_engine_last_ts(const oms_engine_t *e);
+
+/*
+ * Canonical state, hash and snapshots (snapshot.c).
+ *
+ * The canonical serialization writes the whole primary state with fixed-width little-endian
+ * fields in a fixed order, entities in creation (journal) order and orders in sequence order;
+ * derived figures (working quantities, aggregates, exposure) are left out and recomputed on
+ * restore. The state hash is oms_hash64 of that serialization. A snapshot is
+ *   "OMSSNAP1" | u32 format version | u64 body length | body (the canonical serialization) |
+ *   u64 oms_hash64(header and body)
+ * A restored engine has the same hash and behaves identically for every following event.
+ */
+/* 64-bit FNV-1a over the bytes, seeded (seed 0 is the standard offset basis), followed by a
+ * murmur3-style finalizer so that nearby inputs spread. Documented so other tools can recompute. */
+uint64_t oms_hash64(const void *data, size_t len, uint64_t seed);
+uint64_t oms_engine_hash(const oms_engine_t *e);
+/* The exact size of a snapshot of e now. */
+size_t oms_engine_snapshot_size(const oms_engine_t *e);
+/* Writes a snapshot into buf (cap bytes); 0 with *len set, or OMS_EFULL. */
+int oms_engine_snapshot(const oms_engine_t *e, uint8_t *buf, size_t cap, size_t *len);
+/* A new engine from a snapshot (capacities from cfg, NULL for the defaults). OMS_ECORRUPT for
+ * truncated, damaged or inconsistent input, OMS_EVERSION for an unknown format version, OMS_EFULL
+ * when cfg's capacities are too small for it; never reads outside [buf, buf + len). */
+int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const uint8_t *buf,
+                       size_t len);
+/* Recomputes every derived figure from the primary state and compares it with the incremental
+ * one (working quantities, open-order counts, per-instrument sums, cached firm totals, the kept
+ * figures of accounts watched by the automatic kill switch), and checks the order invariants
+ * (CumQty <= OrderQty, LeavesQty, fills adding up to CumQty, every identifier findable, no live
+ * order left without a cancel under a halt). 0, or OMS_ECORRUPT with what differs in
+ * oms_errmsg(). O(state): for tests and for `oms replay --verify`. */
+int oms_engine_check(const oms_engine_t *e);
+
+/* ---------------------------------------------------------------------------------------------
+ * Read-only views of the state, for projections (views.c). Each visit calls cb once per item in
+ * a deterministic order (creation order, orders by sequence) and stops early when cb returns
+ * non-zero (which visit returns). Views and their strings are valid during the callback only.
+ * Amounts are decimals (10^-8); `ok` flags say whether a currency conversion was possible.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct oms_exposure {
+    int64_t gross, net;             /* positions at the valuation price */
+    int64_t gross_worst, net_worst; /* with every working order filled, the worse side each */
+    int64_t credit;                 /* positions plus all working orders, unnetted */
+    int64_t realized_day, unrealized, pnl_day; /* pnl_day = realized_day + unrealized - at SOD */
+    int ok;                         /* 0 when a rate was missing or a figure overflowed */
+} oms_exposure_t;
+
+typedef struct oms_firm_view {
+    uint64_t last_seq;
+    int64_t last_ts;
+    const char *reporting_ccy;
+    uint32_t trading_date;
+    int session_open;
+    uint32_t n_instruments, n_accounts, n_clients, n_positions, n_orders, n_live_orders, n_fills;
+    oms_exposure_t total;                     /* reporting currency */
+    oms_exposure_t by_class[OMS_ASSET_COUNT]; /* reporting currency */
+    uint32_t excluded;  /* instruments left out of the totals: no rate to the reporting currency */
+} oms_firm_view_t;
+int oms_engine_firm(const oms_engine_t *e, oms_firm_view_t *v);
+
+typedef struct oms_fx_view {
+    const char *base, *quote;
+    int64_t rate;
+} oms_fx_view_t;
+int oms_engine_visit_fx(const oms_engine_t *e, int (*cb)(void *, const oms_fx_view_t *), void *ctx);
+
+typedef struct oms_instrument_view {
+    const oms_ev_instrument_t *ref; /* the reference data as last journaled */
+    int64_t bid, ask, bid_size, ask_size;
+    const char *quote_venue;        /* "" before the first quote */
+    int64_t mark;                   /* 0 before the first mark */
+    int64_t valuation_px;           /* latest of mark and quote mid, else ref_price; 0: none */
+    int restricted;
+    uint32_t open_orders;
+    int64_t net_qty;                /* firm-wide */
+    oms_exposure_t exposure_quote;  /* quote currency */
+    oms_exposure_t exposure_reporting;
+} oms_instrument_view_t;
+int oms_engine_visit_instruments(const oms_engine_t *e,
+                                 int (*cb)(void *, const oms_instrument_view_t *), void *ctx);
+
+typedef struct oms_account_view {
+    const oms_ev_account_t *ref;
+    uint32_t open_orders, n_positions;
+    oms_exposure_t exposure_base;      /* the account's base currency */
+    oms_exposure_t exposure_reporting;
+} oms_account_view_t;
+int oms_engine_visit_accounts(const oms_engine_t *e, int (*cb)(void *, const oms_account_view_t *),
+                              void *ctx);
+
+typedef struct oms_client_view {
+    const char *client;
+    uint32_t open_orders;
+    uint32_t recent_messages; /* in the rate ring (messages counted toward msg_rate) */
+} oms_client_view_t;
+int oms_engine_visit_clients(const oms_engine_t *e, int (*cb)(void *, const oms_client_view_t *),
+                             void *ctx);
+
+typedef struct oms_position_view {
+    const char *account, *symbol;
+    int64_t qty, avg_px;               /* avg_px: average cost of the open quantity */
+    int64_t buy_working, sell_working; /* leaves of working orders (worst case while replacing) */
+    int64_t realized, realized_day;    /* quote currency */
+    int64_t unrealized;                /* quote currency, at the valuation price */
+    int64_t unrealized_sod;
+    oms_exposure_t exposure_quote;
+} oms_position_view_t;
+int oms_engine_visit_positions(const oms_engine_t *e,
+                               int (*cb)(void *, const oms_position_view_t *), void *ctx);
+
+typedef struct oms_order_view {
+    const char *order_id, *client, *account, *symbol, *venue;
+    const char *cl_ord_id, *orig_cl_ord_id, *venue_cl_ord_id, *venue_order_id;
+    uint8_t side, ord_type, tif, ord_status; /* oms_side_t, ... oms_ord_status_t */
+    int64_t order_qty, price, stop_px, expire_time, cum_qty, leaves_qty, avg_px;
+    int live;                     /* working or pending new */
+    const char *pending;          /* "", "cancel" or "replace": the client request outstanding */
+    const char *pending_cl_ord_id;
+    int64_t pending_qty, pending_price;
+    const char *pending_venue_cl_ord_id; /* the venue request carrying it ("" when none) */
+    const char *engine_cancel;    /* "", "sent", "deferred" or "refused": a kill-switch or expiry cancel */
+    const char *engine_cancel_venue_cl_ord_id; /* while "sent" */
+    uint32_t n_fills;
+} oms_order_view_t;
+int oms_engine_visit_orders(const oms_engine_t *e, int (*cb)(void *, const oms_order_view_t *),
+                            void *ctx);
+
+typedef struct oms_limit_view {
+    uint8_t scope, kind;         /* oms_scope_t, oms_limit_kind_t */
+    const char *scope_id;        /* "" for firm */
+    int64_t value, window_ns;
+    uint64_t since_seq;
+} oms_limit_view_t;
+int oms_engine_visit_limits(const oms_engine_t *e, int (*cb)(void *, const oms_limit_view_t *),
+                            void *ctx);
+
+typedef struct oms_kill_view {
+    uint8_t scope, mode;
+    const char *scope_id, *who, *why;
+    int automatic;               /* tripped by the engine (daily loss or exposure) */
+    uint64_t since_seq;
+} oms_kill_view_t;
+int oms_engine_visit_kill_switches(const oms_engine_t *e, int (*cb)(void *, const oms_kill_view_t *),
+                                   void *ctx);
+
 #endif /* OMS_CORE_H */

@@ -130,4 +130,30 @@ int oms__record_from_json(const json_t *obj, oms_cli_record_t *out, char *err, s
  * statistics of the valid prefix and the problem on stderr). */
 int oms__cli_journal_stat(const char *cmd, const char *dir, bool json);
 
+/* ---------------------------------------------------------------------------------------------
+ * A simulated trading day through the engine (sim_session.c), for `oms demo` and benchmarks.
+ * ------------------------------------------------------------------------------------------- */
+#define OMS_SIM_MIN_EVENTS 100 /* the opening alone (reference data, limits) takes 40 */
+typedef struct oms_sim_options {
+    uint64_t seed;
+    uint64_t events;     /* input events to journal, exactly; the last is the session's end */
+    int64_t start_ns;    /* the simulated clock's start */
+    void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} oms_sim_options_t;
+
+typedef struct oms_sim_stats {
+    uint64_t events, orders, cancels, replaces, venue_orders, fills, exec_reports, rejects;
+    uint64_t cancel_rejects, kill_switch_trips, live_orders_left;
+    uint64_t by_type[1024];
+    uint64_t rejects_by_reason[OMS_REASON_COUNT];
+    uint64_t state_hash; /* of the engine after the last event */
+    int64_t last_ts;
+} oms_sim_stats_t;
+
+/* Runs the day: every input appended to j, then applied to a new engine, whose outputs the
+ * simulated venues and clients answer. The engine is returned in *engine_out when not NULL. */
+int oms__sim_session_run(oms_journal_t *j, const oms_sim_options_t *opt, oms_sim_stats_t *st,
+                         oms_engine_t **engine_out);
+
 #endif /* OMS_CLI_H */

@@ -346,7 +346,7 @@ int oms__cli_journal_stat(const char *cmd, const char *dir, bool json)
                 snprintf(label, sizeof label, "%s (%u)", name, t);
             else
                 snprintf(label, sizeof label, "type %u", t);
-            printf("  %-17s%s\n", label, grouped(by_type[t], g, sizeof g));
+            printf("  %-30s%s\n", label, grouped(by_type[t], g, sizeof g));
         }
         if (!any)
             printf("  (none)\n");

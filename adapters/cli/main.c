@@ -22,7 +22,8 @@
  */
 #define OMS_CLI_COMMANDS(X) \
     X(demo)                 \
-    X(journal)
+    X(journal)              \
+    X(replay)
 
 #define OMS_CLI_DECLARE(name) extern const oms_cli_command_t oms__cmd_##name;
 OMS_CLI_COMMANDS(OMS_CLI_DECLARE)

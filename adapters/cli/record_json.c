@@ -12,6 +12,8 @@
  */
 #include "cli.h"
 
+#include "projections.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,120 +24,29 @@
  * Time
  * ------------------------------------------------------------------------------------------- */
 
-#define NS_PER_SEC 1000000000LL
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
+/* The ISO-8601 forms are core's (oms_ts_format, oms_ts_parse); the command line adds the plain
+ * integer of ns since the epoch, on input, and for times outside four-digit years, on output. */
 void oms__cli_time_format(int64_t ns, char out[OMS_CLI_TIME_MAX])
 {
-    int64_t secs = ns / NS_PER_SEC, frac = ns % NS_PER_SEC;
-    if (frac < 0) {
-        frac += NS_PER_SEC;
-        secs--;
-    }
-    int64_t days = secs / 86400, sod = secs % 86400;
-    if (sod < 0) {
-        sod += 86400;
-        days--;
-    }
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    if (y < 0 || y > 9999) {
+    if (oms_ts_format(ns, out, OMS_CLI_TIME_MAX) == 0)
         snprintf(out, OMS_CLI_TIME_MAX, "%lld", (long long)ns);
-        return;
-    }
-    snprintf(out, OMS_CLI_TIME_MAX, "%04d-%02u-%02uT%02d:%02d:%02d.%09dZ", (int)y, m, d,
-             (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), (int)frac);
-}
-
-/* n decimal digits at p; -1 when one is not a digit. */
-static int digits(const char *p, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return -1;
-        v = v * 10 + (p[i] - '0');
-    }
-    return v;
-}
-
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
 int oms__cli_time_parse(const char *text, int64_t *out)
 {
-    const char *p = text;
     /* ns since the epoch: digits alone, perhaps negative */
-    const char *q = *p == '-' ? p + 1 : p;
+    const char *q = *text == '-' ? text + 1 : text;
     if (*q && strspn(q, "0123456789") == strlen(q)) {
         errno = 0;
         char *end;
-        long long v = strtoll(p, &end, 10);
+        long long v = strtoll(text, &end, 10);
         if (errno == ERANGE)
             return -ERANGE;
         *out = v;
         return 0;
     }
-    /* YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z */
-    if (strlen(p) < 20 || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
-        p[16] != ':')
-        return -EINVAL;
-    int y = digits(p, 4), mo = digits(p + 5, 2), d = digits(p + 8, 2);
-    int h = digits(p + 11, 2), mi = digits(p + 14, 2), s = digits(p + 17, 2);
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 ||
-        s > 59)
-        return -EINVAL;
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (d > mdays[mo - 1] + (mo == 2 && leap(y)))
-        return -EINVAL;
-    p += 19;
-    int64_t frac = 0;
-    if (*p == '.') {
-        p++;
-        int n = 0;
-        while (p[n] >= '0' && p[n] <= '9')
-            n++;
-        if (n < 1 || n > 9)
-            return -EINVAL;
-        frac = digits(p, n);
-        for (int i = n; i < 9; i++)
-            frac *= 10;
-        p += n;
-    }
-    if (strcmp(p, "Z") != 0)
-        return -EINVAL;
-    int64_t secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s;
-    int64_t ns;
-    if (__builtin_mul_overflow(secs, NS_PER_SEC, &ns) || __builtin_add_overflow(ns, frac, &ns))
-        return -ERANGE;
-    *out = ns;
-    return 0;
+    int rc = oms_ts_parse(text, strlen(text), out);
+    return rc == OMS_EOVERFLOW ? -ERANGE : rc;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -265,10 +176,49 @@ static const record_codec_t *codec_of(uint16_t type)
     return NULL;
 }
 
+/*
+ * The core's events are records too: their type numbers, names and fields come from core's one
+ * event table (core.h), their JSON form from projections (event_json.c). A payload whose
+ * re-encoding would not give back its bytes (an older version of the type) is shown as hex, so
+ * cat | import stays byte-exact.
+ */
+static json_t *event_to_json(uint16_t type, const uint8_t *p, uint32_t len)
+{
+    oms_event_t ev;
+    if (oms_event_decode(type, p, len, &ev) != 0)
+        return NULL;
+    uint8_t again[OMS_EVENT_MAX_ENCODED];
+    size_t n = 0;
+    if (oms_event_encode(&ev, again, sizeof again, &n) != 0 || n != len || memcmp(again, p, n) != 0)
+        return NULL;
+    return oms_event_to_json(&ev);
+}
+
+static int event_from_json(uint16_t type, const json_t *payload, uint8_t **out, uint32_t *len,
+                           char *err, size_t cap)
+{
+    oms_event_t ev;
+    if (oms_event_from_json(type, payload, &ev) != 0)
+        return errf(err, cap, "%s", oms_errmsg());
+    uint8_t buf[OMS_EVENT_MAX_ENCODED];
+    size_t n = 0;
+    if (oms_event_encode(&ev, buf, sizeof buf, &n) != 0)
+        return errf(err, cap, "%s", oms_errmsg());
+    *out = malloc(n ? n : 1);
+    if (!*out)
+        return -ENOMEM;
+    memcpy(*out, buf, n);
+    *len = (uint32_t)n;
+    return 0;
+}
+
 const char *oms__record_type_name(uint16_t type)
 {
     const record_codec_t *c = codec_of(type);
-    return c ? c->name : NULL;
+    if (c)
+        return c->name;
+    const oms_event_desc_t *d = oms_event_desc(type);
+    return d ? d->name : NULL;
 }
 
 int oms__record_type_lookup(const char *name, uint16_t *out)
@@ -278,6 +228,11 @@ int oms__record_type_lookup(const char *name, uint16_t *out)
             *out = codecs[i].type;
             return 0;
         }
+    const oms_event_desc_t *d = oms_event_desc_by_name(name, strlen(name));
+    if (d) {
+        *out = d->type;
+        return 0;
+    }
     return -EINVAL;
 }
 
@@ -288,12 +243,13 @@ int oms__record_type_lookup(const char *name, uint16_t *out)
 json_t *oms__record_to_json(const oms_record_t *rec)
 {
     const record_codec_t *c = codec_of(rec->type);
-    json_t *payload = c ? c->to_json(rec->payload, rec->len) : NULL;
+    json_t *payload = c ? c->to_json(rec->payload, rec->len) : event_to_json(rec->type, rec->payload, rec->len);
     if (!payload)
         payload = hex_to_json(rec->payload, rec->len);
     char ts[OMS_CLI_TIME_MAX];
     oms__cli_time_format(rec->ts_ns, ts);
-    json_t *type = c ? json_string(c->name) : json_integer(rec->type);
+    const char *name = oms__record_type_name(rec->type);
+    json_t *type = name ? json_string(name) : json_integer(rec->type);
     if (!payload || !type) {
         json_decref(payload);
         json_decref(type);
@@ -360,8 +316,10 @@ int oms__record_from_json(const json_t *obj, oms_cli_record_t *out, char *err, s
         return hex_from_json(hex, &out->payload, &out->len, err, cap);
     }
     const record_codec_t *c = codec_of(out->type);
-    if (!c)
-        return errf(err, cap, "type %u has no named form: its payload must be {\"hex\": \"...\"}",
-                    (unsigned)out->type);
-    return c->from_json(payload, &out->payload, &out->len, err, cap);
+    if (c)
+        return c->from_json(payload, &out->payload, &out->len, err, cap);
+    if (oms_event_desc(out->type))
+        return event_from_json(out->type, payload, &out->payload, &out->len, err, cap);
+    return errf(err, cap, "type %u has no named form: its payload must be {\"hex\": \"...\"}",
+                (unsigned)out->type);
 }

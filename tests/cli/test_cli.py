@@ -122,110 +122,43 @@ def test_usage(work):
     busy = os.path.join(work, "busy")
     os.mkdir(busy)
     open(os.path.join(busy, "x"), "w").close()
-    out, err = expect(2, ["demo", "--out", busy, "--events", "10"])
+    out, err = expect(2, ["demo", "--out", busy, "--events", "100"])
     check("not empty" in err and os.listdir(busy) == ["x"], "demo refuses a non-empty --out")
 
 
 # ------------------------------------------------------------------------------------------------
-# FIX checks
+# The demo's day: engine events
 # ------------------------------------------------------------------------------------------------
 
-def fix_fields(msg):
-    check(msg.endswith("\x01"), f"FIX message does not end with SOH: {msg[-20:]!r}")
-    fields = []
-    for f in msg[:-1].split("\x01"):
-        tag, eq, val = f.partition("=")
-        check(eq and tag.isdigit() and val != "", f"bad FIX field {f!r} in {msg!r}")
-        fields.append((int(tag), val))
-    return fields
+ASSET_CLASSES = {"fx", "cfd", "equity", "future", "crypto"}
 
 
-def check_fix(msg):
-    """BodyLength and CheckSum computed here from the bytes, and the header's order."""
-    fields = fix_fields(msg)
-    check([t for t, _ in fields[:3]] == [8, 9, 35] and fields[0][1] == "FIX.4.4",
-          f"header is not 8=FIX.4.4, 9, 35: {msg!r}")
-    check(fields[-1][0] == 10, f"last field is not CheckSum(10): {msg!r}")
-    raw = msg.encode("ascii")
-    body_start = raw.index(b"\x0135=") + 1
-    trailer = raw.rindex(b"10=")
-    check(int(fields[1][1]) == trailer - body_start,
-          f"BodyLength {fields[1][1]} but the body is {trailer - body_start} bytes: {msg!r}")
-    check(fields[-1][1] == "%03d" % (sum(raw[:trailer]) % 256),
-          f"CheckSum {fields[-1][1]} but the bytes sum to {sum(raw[:trailer]) % 256}: {msg!r}")
-    for tag in (49, 56, 34, 52):
-        check(tag in dict(fields), f"header field {tag} missing: {msg!r}")
-    return fields
-
-
-REQUIRED = {  # FIX 4.4 required fields (and the ones these flows need) per message type
-    "D": (11, 55, 54, 60, 38, 40),
-    "F": (41, 11, 55, 54, 60, 38),
-    "G": (41, 11, 55, 54, 60, 38, 40, 44),
-    "8": (37, 17, 150, 39, 55, 54, 151, 14, 6),
-    "W": (55, 268, 269, 270),
-}
-
-
-def check_demo_messages(lines):
-    """Every message well formed; every order's execution reports consistent with its fills."""
+def check_demo_events(lines):
+    """Every record a named input event of the engine, in time order on the trading date; the
+    day's reference data covers the five asset classes; the flow has orders, cancels, replaces,
+    quotes, the venues' answers, and a last record that ends the session."""
     counts = {}
-    symbols = set()
-    orders = {}  # OrderID -> (OrderQty, CumQty)
+    classes = set()
     last_ts = ""
     for line in lines:
         rec = json.loads(line)
-        check(rec["type"] == "fix", f"demo record of type {rec['type']}")
+        check(isinstance(rec["type"], str), f"demo record of an unnamed type: {rec}")
+        check("hex" not in rec["payload"], f"demo record without its named form: {rec}")
         check(rec["ts"] >= last_ts, f"timestamps go backwards at seq {rec['seq']}")
         last_ts = rec["ts"]
         check(rec["ts"].startswith("2026-11-27T"), f"demo record outside the trading date: {rec}")
-        fields = check_fix(rec["payload"]["msg"])
-        f = dict(fields)
-        mt = f[35]
-        for tag in REQUIRED.get(mt, ()):
-            check(tag in f, f"35={mt} without required field {tag}: {rec['payload']['msg']!r}")
-        symbols.add(f.get(55))
-        key = mt
-        if mt == "8":
-            et, st = f[150], f[39]
-            key = "8/" + et
-            cum, leaves, qty = float(f[14]), float(f[151]), float(f[38])
-            if et == "0":
-                check(st == "0" and cum == 0 and leaves == qty, f"bad ack {f}")
-                orders[f[37]] = (qty, 0.0)
-            elif et == "8":
-                check(st == "8" and cum == 0 and leaves == 0 and 103 in f, f"bad reject {f}")
-            elif et == "F":
-                check(f[37] in orders, f"fill for an unknown order {f[37]}")
-                _, prev = orders[f[37]]
-                check(abs(prev + float(f[32]) - cum) < 1e-9, f"CumQty does not add up: {f}")
-                check(abs(cum + leaves - qty) < 1e-9, f"CumQty + LeavesQty != OrderQty: {f}")
-                check(st == ("2" if leaves == 0 else "1"), f"OrdStatus {st} with LeavesQty {leaves}")
-                check(float(f[6]) > 0 and float(f[31]) > 0, f"fill without prices: {f}")
-                orders[f[37]] = (qty, cum)
-                if leaves == 0:
-                    del orders[f[37]]
-            elif et == "4":
-                check(st == "4" and leaves == 0 and f[37] in orders and 41 in f, f"bad cancel {f}")
-                del orders[f[37]]
-            elif et == "5":
-                check(f[37] in orders and 41 in f and abs(cum + leaves - qty) < 1e-9,
-                      f"bad replace {f}")
-                check(st == ("1" if cum else "0"), f"replace with OrdStatus {st} and CumQty {cum}")
-                orders[f[37]] = (qty, cum)
-            else:
-                raise Failure(f"unexpected ExecType {et}")
-        counts[key] = counts.get(key, 0) + 1
+        counts[rec["type"]] = counts.get(rec["type"], 0) + 1
+        if rec["type"] == "instrument":
+            classes.add(rec["payload"]["asset_class"])
+    check(classes == ASSET_CLASSES, f"asset classes of the demo: {classes}")
+    for t in ("new_order", "cancel_request", "replace_request", "quote", "venue_new", "venue_fill",
+              "set_limit", "kill_switch", "session"):
+        check(counts.get(t, 0) > 0, f"no {t} in the demo: {counts}")
     n = len(lines)
-    share = lambda *keys: sum(counts.get(k, 0) for k in keys) / n
-    check(0.35 <= share("W") <= 0.45, f"quotes are {share('W'):.2f} of the day: {counts}")
-    check(0.20 <= share("D", "8/0", "8/8") <= 0.32, f"orders and acks: {counts}")
-    check(0.15 <= share("8/F") <= 0.25, f"fills: {counts}")
-    check(0.07 <= share("F", "8/4") <= 0.13, f"cancels: {counts}")
-    check(0.03 <= share("G", "8/5") <= 0.07, f"replaces: {counts}")
-    check(counts.get("8/8", 0) > 0, f"no rejects: {counts}")
-    for sym in ("EUR/USD", "GBP/USD", "US500", "AAPL", "VOD.L", "ESZ6", "BTC/USD"):
-        check(sym in symbols, f"no {sym} in the demo")
+    check(0.30 <= counts["quote"] / n <= 0.45, f"quotes are {counts['quote'] / n:.2f} of the day")
+    last = json.loads(lines[-1])
+    check(last["type"] == "session" and last["payload"]["phase"] == "end_of_day",
+          f"the day does not end with the session's end: {last}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -245,7 +178,7 @@ def test_journal(work):
     demo = os.path.join(work, "demo")
     out, _ = expect(0, ["demo", "--out", demo, "--events", str(DEMO_EVENTS), "--seed", "42"])
     j = os.path.join(demo, "journal")
-    for word in ("compression ratio", "records by type", "fix (1000)", j):
+    for word in ("compression ratio", "records by type", "new_order (20)", "identical to the live run", j):
         check(word in out, f"demo output lacks {word!r}:\n{out}")
     check("\r" not in out, "demo printed progress on a pipe")
 
@@ -275,22 +208,25 @@ def test_journal(work):
     out, _ = expect(0, ["journal", "verify", j, "--json"])
     v = json.loads(out)
     check(v["status"] == "ok" and v["records"] == DEMO_EVENTS and v["first_seq"] == 1 and
-          v["last_seq"] == DEMO_EVENTS and v["first_ts"].startswith("2026-11-27T08:00:00"),
+          v["last_seq"] == DEMO_EVENTS and v["first_ts"].startswith("2026-11-27T07:00:00"),
           f"verify --json: {v}")
     out, _ = expect(0, ["journal", "stat", j])
     check("compression ratio" in out and "bytes on disk" in out, f"stat:\n{out}")
     out, _ = expect(0, ["journal", "stat", "--json", j])
     s = json.loads(out)
-    check(s["records_by_type"] == [{"type": 1000, "name": "fix", "records": DEMO_EVENTS}] and
+    by_type = {t["name"]: t["records"] for t in s["records_by_type"]}
+    check(sum(by_type.values()) == DEMO_EVENTS and by_type.get("new_order", 0) > 0 and
           s["compression_ratio"] > 1.5 and s["raw_bytes"] > s["bytes_on_disk"] > 0, f"stat --json: {s}")
 
-    # cat: every line an object with its keys in order, every FIX message well formed
+    # cat: every line an object with its keys in order, every record a named engine event
     full, _ = cat(j)
     check(len(full) == DEMO_EVENTS, f"cat printed {len(full)} lines")
     for i, line in enumerate(full[:5]):
-        check(line.startswith('{"seq":%d,"ts":"' % (i + 1)) and '","type":"fix","payload":{"msg":"8=FIX.4.4\\u0001'
-              in line, f"cat line {i + 1}: {line!r}")
-    check_demo_messages(full)
+        check(line.startswith('{"seq":%d,"ts":"' % (i + 1)) and '","type":"' in line and
+              '","payload":{' in line, f"cat line {i + 1}: {line!r}")
+    check(full[0].startswith('{"seq":1,"ts":"2026-11-27T07:00:00.000000000Z","type":"firm","payload":{'),
+          f"the day does not open with the firm's reference data: {full[0]!r}")
+    check_demo_events(full)
 
     # ranges by seq and by time
     part, _ = cat(j, "--from", "100", "--to", "199")
@@ -362,8 +298,8 @@ def test_journal(work):
         ('{"ts":"2026-11-27T23:00:00Z","type":"fix","payload":{"msg":1}}\n', "line 4: payload"),
         ('{"ts":"2026-11-27T23:00:00Z","type":9,"payload":{"hex":"0g"}}\n', "line 4: payload"),
         ('{"ts":"2026-11-27T23:00:00Z","type":9,"payload":{"msg":"x"}}\n', "line 4: type 9"),
-        ('{"ts":"2026-11-27T07:00:00Z","type":"fix","payload":{"msg":"x"}}\n',
-         "line 4: ts 2026-11-27T07:00:00.000000000Z goes backwards"),
+        ('{"ts":"2026-11-26T07:00:00Z","type":"fix","payload":{"msg":"x"}}\n',
+         "line 4: ts 2026-11-26T07:00:00.000000000Z goes backwards"),
         ('{"seq":5,"ts":"2026-11-27T23:00:00Z","type":"fix","payload":{"msg":"x"}}\n',
          "line 4: seq 5 does not continue the journal (next is 4)"),
         ('{"ts":"2026-11-27T23:00:00","type":"fix","payload":{"msg":"x"}}\n', 'line 4: "ts"'),

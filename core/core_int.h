@@ -1,0 +1,422 @@
+/*
+ * core_int.h - internals shared by the files of oms_core: the engine's state, its pools and maps,
+ * and the functions the modules call in each other. Not installed, not included outside core/.
+ *
+ * Invariants kept across the modules:
+ * - Entities (currencies, venues, clients, instruments, accounts, positions) get indices in
+ *   creation order and are never freed, so indices are a function of the journal.
+ * - Orders, fills and aliases live in pools with free lists; their indices are never observable:
+ *   every iteration that reaches an output or a decision walks the order list, which is kept in
+ *   sequence order, or a per-order list kept in arrival order.
+ * - Hash maps (map.c) are lookup structures only; nothing ever iterates them.
+ * - Derived figures (working quantities, per-instrument sums, cached firm totals) are updated
+ *   incrementally and can always be recomputed from the primary state (oms_engine_check).
+ */
+#ifndef OMS_CORE_INT_H
+#define OMS_CORE_INT_H
+
+#include "core.h"
+
+#include <stdint.h>
+
+__extension__ typedef __int128 oms_i128;
+
+#define OMS_NIL UINT32_MAX
+#define OMS_VK_BITS 20 /* venue request key = seq << 20 | k */
+
+/* decimal.c */
+oms_i128 oms__div_round(oms_i128 n, oms_i128 d);
+/* round(n / 10^8), half away from zero, without a 128-bit division call. */
+oms_i128 oms__div_scale_round(oms_i128 n);
+int oms__i128_to_i64(oms_i128 v, int64_t *out);
+/* round(a * c / 10^8) for an a already at scale 10^-8 (a may exceed int64). */
+int oms__mul_i128_dec(oms_i128 a, int64_t c, oms_i128 *out);
+
+/* ---- map.c: open addressing, linear probing, backward-shift deletion ------------------------ */
+
+typedef struct oms_map_slot {
+    uint64_t h;
+    uint32_t v; /* OMS_NIL: empty */
+} oms_map_slot_t;
+
+typedef struct oms_map {
+    oms_map_slot_t *slots;
+    uint32_t mask, count, capacity;
+} oms_map_t;
+
+typedef int (*oms_map_eq_fn)(const void *ctx, uint32_t v, const void *key);
+
+/* Zeroed memory for n items of size bytes from the config's allocator (NULL on failure or
+ * overflow), and its release. */
+void *oms__pool_get(const oms_engine_config_t *c, size_t n, size_t size);
+void oms__pool_put(const oms_engine_config_t *c, void *p, size_t n, size_t size);
+
+int oms__map_init(oms_map_t *m, uint32_t capacity, const oms_engine_config_t *c);
+void oms__map_free(oms_map_t *m, const oms_engine_config_t *c);
+void oms__map_reset(oms_map_t *m);
+uint32_t oms__map_find(const oms_map_t *m, uint64_t h, oms_map_eq_fn eq, const void *ctx,
+                       const void *key);
+/* Inserts (h, v); the caller has checked that the key is absent. OMS_EFULL at capacity. */
+int oms__map_insert(oms_map_t *m, uint64_t h, uint32_t v);
+/* Removes the entry (h, v) if present. */
+void oms__map_remove(oms_map_t *m, uint64_t h, uint32_t v);
+
+uint64_t oms__hash_str(const char *s);
+#define OMS__FNV_OFFSET 0xcbf29ce484222325ULL
+/* One FNV-1a step over n bytes; oms_hash64 = oms__mix64(oms__fnv(OFFSET ^ seed, data)). */
+uint64_t oms__fnv(uint64_t h, const void *data, size_t n);
+uint64_t oms__hash_u64(uint64_t x);
+uint64_t oms__mix64(uint64_t x);
+
+/* ---- state ------------------------------------------------------------------------------ */
+
+typedef struct oms_limit_slot {
+    int64_t value;
+    int64_t window_ns;
+    uint64_t since_seq;
+    uint8_t set;
+} oms_limit_slot_t;
+
+typedef struct oms_limits {
+    oms_limit_slot_t k[OMS_LIMIT_COUNT];
+} oms_limits_t;
+
+typedef struct oms_kill {
+    uint8_t on, mode, automatic, kind; /* kind: the limit that tripped an automatic one */
+    uint64_t since_seq;
+    char who[OMS_ID_CAP];
+    char why[OMS_TEXT_CAP];
+} oms_kill_t;
+
+/* Figures of one instrument converted to the reporting currency (positions.c). */
+typedef struct oms_contrib {
+    int64_t f[8]; /* F_GROSS ... F_UNREAL_SOD (positions.c) */
+    uint8_t ok, asset_class;
+} oms_contrib_t;
+
+typedef struct oms_currency {
+    char code[OMS_CCY_CAP];
+} oms_currency_t;
+
+typedef struct oms_venue {
+    char name[OMS_VENUE_CAP];
+} oms_venue_t;
+
+typedef struct oms_client {
+    char id[OMS_ID_CAP];
+    uint32_t open_orders;
+    uint32_t ring_head, ring_len; /* rate ring: timestamps in e->ring[idx * rate_window_max] */
+    oms_limits_t limits;
+} oms_client_t;
+
+typedef struct oms_instrument {
+    oms_ev_instrument_t ref; /* as last journaled */
+    uint16_t quote_ccy;
+    uint8_t nvenues;
+    uint16_t venues[OMS_MAX_VENUES];
+    /* market data */
+    int64_t bid, ask, bid_size, ask_size, mark, val_px;
+    uint16_t quote_venue; /* UINT16_MAX before the first quote */
+    /* primary per-instrument state */
+    oms_limits_t limits;
+    oms_kill_t kill;
+    /* derived: exact sums over the positions in this instrument */
+    oms_i128 q_net, q_gross, w_net, w_gross, credit_q, realized_day, unreal_sod;
+    oms_i128 cost; /* sum of each position's cost round(qty * avg_px), at 10^-8 */
+    uint32_t open_orders;
+    uint32_t first_pos, last_pos;
+    uint32_t first_watch;  /* positions of watched accounts (auto kill switch on price moves) */
+    oms_contrib_t contrib; /* cached, reporting currency */
+    uint8_t dirty;
+} oms_instrument_t;
+
+typedef struct oms_account {
+    oms_ev_account_t ref;
+    uint16_t base_ccy;
+    uint8_t nclients;
+    uint32_t clients[OMS_MAX_ACCOUNT_CLIENTS];
+    oms_limits_t limits;
+    oms_kill_t kill;
+    /* derived */
+    uint32_t open_orders;
+    uint32_t first_pos, last_pos, npos;
+    uint8_t watched; /* has an account-scope daily_loss or exposure limit */
+    /* while watched: sums of its positions' W_* figures (positions.c), and how many of its
+     * positions could not be valued */
+    oms_i128 wsum[5];
+    uint32_t wbad;
+} oms_account_t;
+
+typedef struct oms_position {
+    uint32_t account, instrument;
+    int64_t qty, avg_px;
+    int64_t realized, realized_day, unreal_sod;
+    /* derived */
+    int64_t buy_working, sell_working;
+    uint32_t next_in_account, next_in_instr, next_watch;
+    uint8_t in_watch;
+    uint8_t wok;     /* wfig is valid (else the position could not be valued) */
+    int64_t wfig[5]; /* W_* figures in the account's base currency, while it is watched */
+} oms_position_t;
+
+/* Order lifecycle bases (the FIX OrdStatus is derived from base, pending and cum, see orders.c). */
+enum {
+    OB_PENDING_NEW = 0, /* sent to the venue, not acknowledged */
+    OB_WORKING,         /* acknowledged, open at the venue */
+    OB_DFD,             /* multi-day order done for the day: still working, resumes next day */
+    OB_FILLED,
+    OB_CANCELED,
+    OB_EXPIRED,
+    OB_REJECTED,
+    OB_DFD_FINAL, /* day order done for the day: finished */
+    OB_COUNT
+};
+enum { PEND_NONE = 0, PEND_CANCEL, PEND_REPLACE };
+enum { SYS_NONE = 0, SYS_SENT, SYS_DEFERRED, SYS_REFUSED };
+enum { ALIAS_CLIENT = 1, ALIAS_VENUE_NEW, ALIAS_VENUE_CANCEL, ALIAS_VENUE_REPLACE };
+
+typedef struct oms_order {
+    uint64_t seq;                         /* of the new_order: OrderID O<seq> */
+    uint32_t client, account, instrument; /* account/instrument OMS_NIL for some rejects */
+    uint16_t venue;                       /* UINT16_MAX: never routed */
+    uint8_t side, ord_type, tif;
+    uint8_t base, acked, pend, sys, sys_reason;
+    int64_t qty, price, stop_px, expire_time;
+    int64_t cum_qty, avg_px;
+    oms_i128 cum_value;              /* sum of last_qty * last_px at 10^-16 */
+    char cl_ord_id[OMS_ID_CAP];      /* last accepted */
+    char orig_cl_ord_id[OMS_ID_CAP]; /* the one before it */
+    char pend_cl_ord_id[OMS_ID_CAP];
+    int64_t pend_qty, pend_price, pend_stop_px;
+    uint64_t venue_key;      /* the venue ClOrdID the order currently has */
+    uint64_t pend_venue_key; /* the venue request carrying the pending client request */
+    uint64_t sys_venue_key;  /* the engine's cancel */
+    char venue_order_id[OMS_ID_CAP];
+    /* derived */
+    uint32_t pos;    /* the position it works on (OMS_NIL for rejected orders) */
+    int64_t counted; /* leaves currently added to the position's working quantity */
+    uint8_t live;    /* counted in open_orders */
+    /* lists */
+    uint32_t prev, next;
+    uint32_t first_fill, last_fill, nfills;
+    uint32_t first_alias, last_alias;
+} oms_order_t;
+
+typedef struct oms_fill {
+    uint32_t order, next;
+    uint8_t busted;
+    int64_t qty, px;
+    uint64_t exec_seq; /* our ExecID of the trade report: E<seq>[-k] */
+    uint32_t exec_k;
+    char exec_id[OMS_ID_CAP]; /* the venue's */
+} oms_fill_t;
+
+typedef struct oms_alias {
+    uint32_t order, next;
+    uint8_t kind;
+    uint32_t client;    /* ALIAS_CLIENT */
+    uint64_t venue_key; /* ALIAS_VENUE_* */
+    char cl_ord_id[OMS_ID_CAP];
+} oms_alias_t;
+
+struct oms_engine {
+    oms_engine_config_t cfg;
+    uint64_t last_seq;
+    int64_t last_ts;
+    int poisoned;
+    /* the event being applied */
+    uint64_t cur_seq;
+    int64_t cur_ts;
+    uint32_t exec_k, venue_k;
+    oms_outbuf_t *out;
+    int out_err;
+    oms_event_t scratch; /* where outputs go once the buffer could not grow */
+
+    uint16_t reporting_ccy;
+    uint32_t trading_date;
+    uint8_t session_open;
+    oms_limits_t firm_limits;
+    oms_kill_t firm_kill;
+
+    oms_currency_t *ccy;
+    uint32_t nccy;
+    int64_t *fx; /* fx[base * max_currencies + quote]: 1 base = rate quote; 0 unset */
+
+    oms_venue_t *venues;
+    uint32_t nvenues;
+    oms_map_t venue_map;
+
+    oms_client_t *clients;
+    uint32_t nclients;
+    oms_map_t client_map;
+    int64_t *ring;
+
+    oms_instrument_t *instr;
+    uint32_t ninstr;
+    oms_map_t instr_map;
+    uint32_t *dirty;
+    uint32_t ndirty;
+
+    oms_account_t *acct;
+    uint32_t nacct;
+    oms_map_t acct_map;
+
+    oms_position_t *pos;
+    uint32_t npos;
+    oms_map_t pos_map;
+
+    oms_order_t *orders;
+    uint32_t norders, free_order, order_head, order_tail;
+    uint32_t nlive;
+
+    oms_fill_t *fills;
+    uint32_t nfills, free_fill;
+    oms_map_t fill_map; /* (venue, exec_id) -> fill */
+
+    oms_alias_t *aliases;
+    uint32_t naliases, free_alias;
+    oms_map_t clid_map; /* (client, cl_ord_id) -> alias */
+    oms_map_t vkey_map; /* venue key -> alias */
+
+    /* cached firm totals over instrument contributions, reporting currency */
+    oms_i128 tot[8], cls[OMS_ASSET_COUNT][8];
+    uint32_t excluded;
+    uint8_t firm_watch; /* a firm-scope daily_loss or exposure limit is set */
+};
+
+/* ---- engine.c: outputs, ids, entities ----------------------------------------------------- */
+
+oms_event_t *oms__out(oms_engine_t *e, uint16_t type);
+void oms__input_reject(oms_engine_t *e, uint16_t ref_type, oms_reason_t r, const char *id,
+                       const char *text);
+/* "P<seq>" or "P<seq>-<k>" */
+void oms__format_id(char *buf, size_t cap, char prefix, uint64_t seq, uint32_t k);
+uint64_t oms__venue_key_next(oms_engine_t *e);
+void oms__venue_key_format(uint64_t key, char *buf, size_t cap);
+int oms__venue_key_parse(const char *s, uint64_t *key);
+void oms__strlcpy(char *dst, const char *src, size_t cap);
+/* Text assembled without stdio: pieces appended, NUL-terminated, truncated at cap. */
+typedef struct oms_text {
+    char *buf;
+    size_t cap, len;
+} oms_text_t;
+void oms__text_init(oms_text_t *t, char *buf, size_t cap);
+void oms__text_str(oms_text_t *t, const char *s);
+void oms__text_dec(oms_text_t *t, int64_t v);
+void oms__text_u64(oms_text_t *t, uint64_t v);
+
+uint32_t oms__client_find(const oms_engine_t *e, const char *id);
+uint32_t oms__account_find(const oms_engine_t *e, const char *id);
+uint32_t oms__instrument_find(const oms_engine_t *e, const char *symbol);
+uint32_t oms__venue_find(const oms_engine_t *e, const char *name);
+int oms__currency_find(const oms_engine_t *e, const char *code); /* index or -1 */
+
+/* ---- orders.c ------------------------------------------------------------------------------ */
+
+void oms__order_new(oms_engine_t *e, const oms_ev_new_order_t *ev);
+void oms__order_client_request(oms_engine_t *e, const oms_event_t *ev);
+void oms__order_venue_event(oms_engine_t *e, const oms_event_t *ev);
+/* The engine's own cancel of a live order (reason OMS_REASON_KILL_SWITCH or OMS_REASON_EXPIRED). */
+void oms__order_sys_cancel(oms_engine_t *e, uint32_t oi, uint8_t reason);
+void oms__order_day_start(oms_engine_t *e, uint32_t oi);
+void oms__orders_purge_finished(oms_engine_t *e);
+/* After any change to order oi: open-order counts and working quantities follow its facts. */
+void oms__order_update(oms_engine_t *e, uint32_t oi);
+int oms__order_table_complete(void);
+/* Pools (also used by snapshot restore). */
+uint32_t oms__order_alloc(oms_engine_t *e);
+void oms__alias_add(oms_engine_t *e, uint32_t oi, uint8_t kind, uint64_t venue_key,
+                    const char *cl_ord_id);
+uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, const char *exec_id, int64_t qty, int64_t px,
+                       uint64_t exec_seq, uint32_t exec_k);
+uint32_t oms__clid_lookup(const oms_engine_t *e, uint32_t client, const char *id);
+uint32_t oms__fill_lookup(const oms_engine_t *e, uint16_t venue, const char *id);
+uint32_t oms__vkey_lookup(const oms_engine_t *e, uint64_t key);
+uint8_t oms__order_status(const oms_order_t *o);
+int oms__order_is_live(const oms_order_t *o);
+int64_t oms__order_leaves(const oms_order_t *o);
+/* The quantity a live order adds to its position's working side (worst case while replacing). */
+int64_t oms__order_working(const oms_order_t *o);
+
+/* ---- positions.c ------------------------------------------------------------------------- */
+
+uint32_t oms__position_get(oms_engine_t *e, uint32_t account, uint32_t instrument, int create);
+/* Books a trade (signed quantity) at px; all or nothing: OMS_EOVERFLOW changes nothing. */
+int oms__position_trade(oms_engine_t *e, uint32_t p, int64_t signed_qty, int64_t px);
+/* Reverses one trade and books another (a bust has s2 == 0); all or nothing. */
+int oms__position_correct(oms_engine_t *e, uint32_t p, int64_t s1, int64_t px1, int64_t s2,
+                          int64_t px2);
+/* Re-syncs the working quantity order oi adds to its position with what it should be now. */
+void oms__order_sync_working(oms_engine_t *e, uint32_t oi);
+void oms__instrument_dirty(oms_engine_t *e, uint32_t i);
+void oms__instrument_set_valuation(oms_engine_t *e, uint32_t i);
+void oms__firm_refresh(oms_engine_t *e);
+void oms__all_dirty(oms_engine_t *e);
+/* Conversion rate from one currency index to another (10^-8); 0 with *rate set, or -1. */
+int oms__fx_rate(const oms_engine_t *e, uint16_t from, uint16_t to, int64_t *rate);
+int oms__fx_convert(const oms_engine_t *e, int64_t amount, uint16_t from, uint16_t to,
+                    int64_t *out);
+/* Figures, in the order of oms_exposure_t's first fields: */
+enum { F_GROSS, F_NET, F_GROSS_W, F_NET_W, F_CREDIT, F_REAL_DAY, F_UNREAL, F_UNREAL_SOD, F_COUNT };
+/* A position's figures in its quote currency, with hypothetical working quantities bw, sw. */
+int oms__position_figures(const oms_engine_t *e, const oms_position_t *p, int64_t bw, int64_t sw,
+                          oms_i128 f[F_COUNT]);
+/* Account figures in currency ccy; position override_pos (OMS_NIL: none) is taken with working
+ * quantities (bw, sw). 0, or -1 when a rate is missing or a figure overflows. */
+int oms__account_figures(const oms_engine_t *e, uint32_t a, uint32_t override_pos, int64_t bw,
+                         int64_t sw, uint16_t ccy, oms_exposure_t *out);
+/* An instrument's figures in its quote currency from its sums, with hypothetical worst sums. */
+int oms__instrument_figures(const oms_instrument_t *in, oms_i128 w_net, oms_i128 w_gross,
+                            oms_i128 credit_q, oms_i128 f[F_COUNT]);
+void oms__contrib_compute(const oms_engine_t *e, const oms_instrument_t *in, oms_i128 w_net,
+                          oms_i128 w_gross, oms_i128 credit_q, oms_contrib_t *c);
+int64_t oms__worst(int64_t qty, int64_t bw, int64_t sw);
+void oms__positions_start_of_day(oms_engine_t *e);
+void oms__watch_account(oms_engine_t *e, uint32_t a);
+/* The figures the automatic kill switch reads, kept per watched account as sums over its
+ * positions so that a price move re-values only the positions in that instrument. */
+enum { W_GROSS, W_NET, W_REAL_DAY, W_UNREAL, W_UNREAL_SOD, W_COUNT };
+/* Re-values one position of a watched account into its account's sums. */
+void oms__watch_update(oms_engine_t *e, uint32_t p);
+/* Recomputes all of a watched account's sums (after a rate or base currency change). */
+void oms__watch_reset(oms_engine_t *e, uint32_t a);
+/* The sums recomputed from scratch, for oms_engine_check: 0 when they match the kept ones. */
+int oms__watch_verify(const oms_engine_t *e, uint32_t a);
+/* int128 figures to an oms_exposure_t (ok = 0 when one does not fit). */
+void oms__exposure_set(oms_exposure_t *x, const oms_i128 f[F_COUNT], int ok);
+
+/* ---- risk.c ---------------------------------------------------------------------------------- */
+
+typedef struct oms_check {
+    oms_reason_t reason;
+    int64_t limit, reading;
+    char text[OMS_TEXT_CAP];
+} oms_check_t;
+
+/* The order being checked: a new one, or a replace of `replacing` (with its new quantity and
+ * prices). Returns 0 when every check passes, else fills *c. */
+typedef struct oms_order_ask {
+    uint32_t client, account, instrument;
+    uint8_t side, ord_type, tif;
+    int64_t qty, price, stop_px, expire_time;
+    const oms_order_t *replacing;
+} oms_order_ask_t;
+int oms__risk_check_static(oms_engine_t *e, const oms_order_ask_t *a, oms_check_t *c);
+int oms__risk_check_limits(oms_engine_t *e, const oms_order_ask_t *a, oms_check_t *c);
+/* Message rate: 0 and counted, or 1 with *c filled (the message is not counted). */
+int oms__risk_rate(oms_engine_t *e, uint32_t client, uint32_t weight, int may_reject,
+                   oms_check_t *c);
+void oms__risk_set_limit(oms_engine_t *e, const oms_ev_set_limit_t *ev);
+void oms__risk_clear_limit(oms_engine_t *e, const oms_ev_clear_limit_t *ev);
+void oms__risk_kill_switch(oms_engine_t *e, const oms_ev_kill_switch_t *ev);
+/* After anything that moves PnL or exposure: trips automatic kill switches where breached. */
+void oms__risk_after_account(oms_engine_t *e, uint32_t a);
+void oms__risk_after_instrument_price(oms_engine_t *e, uint32_t i);
+void oms__risk_after_firm(oms_engine_t *e);
+int oms__order_under_halt(const oms_engine_t *e, const oms_order_t *o);
+/* Whether an engine cancel (its reason in o->sys_reason) should still go out. */
+int oms__engine_cancel_wanted(const oms_engine_t *e, const oms_order_t *o);
+/* Timer: retries refused engine cancels under a halt, expires GTD orders. */
+void oms__risk_timer(oms_engine_t *e);
+
+#endif /* OMS_CORE_INT_H */

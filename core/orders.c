@@ -1,0 +1,1301 @@
+/*
+ * orders.c - FIX 4.4 order handling: the engine is the order receiver toward clients and the
+ * order sender toward venues (Volume 4, "Order State Change Matrices", formerly Appendix D).
+ *
+ * An order's facts are its base lifecycle (pending new, working, done for day, filled, canceled,
+ * expired, rejected), the client request outstanding (none, cancel, replace), the engine's own
+ * cancel (none, sent, deferred, refused) and CumQty. OrdStatus is derived from them by the FIX
+ * precedence (order_status): Pending Cancel > Pending Replace > Done for Day > Filled >
+ * Canceled = Expired > Partially Filled > New = Rejected = Pending New.
+ *
+ * The transition table below is the one place that says what each event does in each state: a
+ * row per state (the OrdStatus, with done-for-day split into "resumes tomorrow" and "finished"),
+ * a column per event. Every cell names an action; A_ILLEGAL cells answer a venue report that
+ * contradicts the state with an input_rejected output, R_* cells answer a client request with a
+ * cancel reject. Nothing is left to a default: test_orders checks that no cell is unset.
+ *
+ * Rules the actions keep (FIX 4.4):
+ * - CumQty <= OrderQty; LeavesQty = OrderQty - CumQty while the order is live, 0 once done.
+ * - Reports sent while a request is pending carry the current (not the requested) parameters.
+ * - A replace takes effect when the venue accepts it; the new OrderQty is the requested total
+ *   quantity, and a request at or below CumQty leaves OrderQty = CumQty and the order Filled
+ *   ("the replace is interpreted as requiring the balance of the order to be canceled").
+ * - OrigClOrdID of a request must be the last accepted ClOrdID; a request while another is
+ *   pending is rejected (CxlRejReason 3); a cancel reject carries the OrdStatus after the reject.
+ * - AvgPx is carried across replaces; a trade bust or correction moves CumQty and AvgPx, and
+ *   reopens a filled order whose quantity is no longer all filled (LeavesQty grows).
+ * - A fill after the order was canceled, expired or done is real: it is booked to the position
+ *   and reported ("fill after the order was done"); one that would take CumQty above OrderQty is
+ *   refused as an overfill and never booked.
+ * - The engine's own cancels (kill switch halt, end-of-day and GTD expiry) go to the venue and
+ *   finish the order only when the venue confirms; a cancel refused by the venue is retried at the
+ *   next timer tick; while a client replace is pending the engine's cancel waits for its answer.
+ */
+#include "core.h"
+#include "core_int.h"
+
+#include <string.h>
+
+#define QTY_MAX (OMS_DEC_SCALE * 1000000000LL) /* 10^9: the largest quantity or price accepted */
+
+/* ---- facts and derived status -------------------------------------------------------------- */
+
+int oms__order_is_live(const oms_order_t *o)
+{
+    return o->base == OB_PENDING_NEW || o->base == OB_WORKING || o->base == OB_DFD;
+}
+
+int64_t oms__order_leaves(const oms_order_t *o)
+{
+    return oms__order_is_live(o) ? o->qty - o->cum_qty : 0;
+}
+
+int64_t oms__order_working(const oms_order_t *o)
+{
+    if (!oms__order_is_live(o))
+        return 0;
+    int64_t w = o->qty - o->cum_qty;
+    if (o->pend == PEND_REPLACE && o->pend_qty - o->cum_qty > w)
+        w = o->pend_qty - o->cum_qty; /* either quantity may be the one working */
+    return w > 0 ? w : 0;
+}
+
+uint8_t oms__order_status(const oms_order_t *o)
+{
+    if (o->pend == PEND_CANCEL)
+        return OMS_STATUS_PENDING_CANCEL;
+    if (o->pend == PEND_REPLACE)
+        return OMS_STATUS_PENDING_REPLACE;
+    int filled = o->cum_qty > 0 && o->cum_qty >= o->qty;
+    switch (o->base) {
+    case OB_DFD:
+    case OB_DFD_FINAL:
+        return OMS_STATUS_DONE_FOR_DAY;
+    case OB_FILLED:
+        return OMS_STATUS_FILLED;
+    case OB_CANCELED:
+        return filled ? OMS_STATUS_FILLED : OMS_STATUS_CANCELED;
+    case OB_EXPIRED:
+        return filled ? OMS_STATUS_FILLED : OMS_STATUS_EXPIRED;
+    case OB_REJECTED:
+        return OMS_STATUS_REJECTED;
+    case OB_WORKING:
+        return o->cum_qty > 0 ? OMS_STATUS_PARTIALLY_FILLED : OMS_STATUS_NEW;
+    default:
+        return OMS_STATUS_PENDING_NEW;
+    }
+}
+
+/* ---- the transition table ------------------------------------------------------------------ */
+
+enum {
+    LS_PENDING_NEW,
+    LS_NEW,
+    LS_PARTIALLY_FILLED,
+    LS_PENDING_CANCEL,
+    LS_PENDING_REPLACE,
+    LS_DONE_FOR_DAY, /* GTC/GTD: done for today, works again tomorrow */
+    LS_FILLED,
+    LS_CANCELED,
+    LS_EXPIRED,
+    LS_REJECTED,
+    LS_DONE_FOR_DAY_FINAL, /* day order: done for the day is its end */
+    LS_COUNT
+};
+
+static const char *const row_names[LS_COUNT] = {
+    "pending_new",       "new",    "partially_filled", "pending_cancel", "pending_replace",
+    "done_for_day",      "filled", "canceled",         "expired",        "rejected",
+    "done_for_day_final"};
+
+enum {
+    OE_CANCEL_REQUEST,
+    OE_REPLACE_REQUEST,
+    OE_STATUS_REQUEST,
+    OE_VENUE_NEW,
+    OE_VENUE_REJECT,
+    OE_VENUE_FILL,
+    OE_VENUE_CANCEL_ACK,
+    OE_VENUE_CANCEL_REJECT,
+    OE_VENUE_REPLACE_ACK,
+    OE_VENUE_REPLACE_REJECT,
+    OE_VENUE_UNSOLICITED_CANCEL,
+    OE_VENUE_EXPIRED,
+    OE_VENUE_DONE_FOR_DAY,
+    OE_VENUE_TRADE_BUST,
+    OE_VENUE_TRADE_CORRECT,
+    OE_ENGINE_CANCEL, /* kill switch halt, end of day, GTD expiry */
+    OE_START_OF_DAY,
+    OE_COUNT
+};
+
+static const char *const col_names[OE_COUNT] = {
+    "cancel_request",     "replace_request",      "status_request",           "venue_new",
+    "venue_reject",       "venue_fill",           "venue_cancel_ack",         "venue_cancel_reject",
+    "venue_replace_ack",  "venue_replace_reject", "venue_unsolicited_cancel", "venue_expired",
+    "venue_done_for_day", "venue_trade_bust",     "venue_trade_correct",      "engine_cancel",
+    "start_of_day"};
+
+enum {
+    A_UNSET = 0,
+    A_CANCEL,        /* accept a client cancel: Pending Cancel, cancel sent to the venue */
+    A_REPLACE,       /* accept a client replace (after risk checks): Pending Replace */
+    A_STATUS,        /* report the status */
+    A_ACK,           /* the venue accepted the order */
+    A_REJECT,        /* the venue rejected the order */
+    A_FILL,          /* a fill on a working order */
+    A_LATE_FILL,     /* a fill on an order already done: booked and reported */
+    A_CANCEL_ACK,    /* the venue canceled: the client's request or the engine's */
+    A_CANCEL_REJECT, /* the venue refused a cancel */
+    A_REPLACE_ACK,
+    A_REPLACE_REJECT,
+    A_UNSOLICITED, /* the venue canceled on its own (IOC remainder, venue-side kill) */
+    A_EXPIRE,
+    A_DONE_FOR_DAY,
+    A_BUST,
+    A_CORRECT,
+    A_ENGINE_CANCEL, /* send the engine's cancel */
+    A_ENGINE_DEFER,  /* a client request is pending: cancel once it is answered */
+    A_RESTATE,       /* a new day: a done-for-day GTC/GTD order works again */
+    A_NOTHING,       /* legal, and changes nothing */
+    R_TOO_LATE,      /* cancel reject: the order is done (CxlRejReason 0) */
+    R_PENDING,       /* cancel reject: a request is already pending (CxlRejReason 3) */
+    R_NOT_ACKED,     /* cancel reject: replace before the venue acknowledged the order */
+    A_ILLEGAL,       /* the venue report contradicts the state: input_rejected */
+};
+
+#define X A_ILLEGAL
+/* clang-format off */
+static const uint8_t transition[LS_COUNT][OE_COUNT] = {
+/*                        cancel      replace      status    v.new  v.reject  v.fill       v.cxl_ack     v.cxl_rej        v.rpl_ack      v.rpl_rej         v.unsol        v.expired v.dfd           v.bust  v.correct  engine_cancel    start_of_day */
+[LS_PENDING_NEW]      = {A_CANCEL,   R_NOT_ACKED, A_STATUS, A_ACK, A_REJECT, A_FILL,      A_CANCEL_ACK, A_CANCEL_REJECT, X,             X,                A_UNSOLICITED, A_EXPIRE, A_DONE_FOR_DAY, X,      X,         A_ENGINE_CANCEL, A_NOTHING},
+[LS_NEW]              = {A_CANCEL,   A_REPLACE,   A_STATUS, X,     X,        A_FILL,      A_CANCEL_ACK, A_CANCEL_REJECT, X,             X,                A_UNSOLICITED, A_EXPIRE, A_DONE_FOR_DAY, A_BUST, A_CORRECT, A_ENGINE_CANCEL, A_NOTHING},
+[LS_PARTIALLY_FILLED] = {A_CANCEL,   A_REPLACE,   A_STATUS, X,     X,        A_FILL,      A_CANCEL_ACK, A_CANCEL_REJECT, X,             X,                A_UNSOLICITED, A_EXPIRE, A_DONE_FOR_DAY, A_BUST, A_CORRECT, A_ENGINE_CANCEL, A_NOTHING},
+[LS_PENDING_CANCEL]   = {R_PENDING,  R_PENDING,   A_STATUS, A_ACK, A_REJECT, A_FILL,      A_CANCEL_ACK, A_CANCEL_REJECT, X,             X,                A_UNSOLICITED, A_EXPIRE, A_DONE_FOR_DAY, A_BUST, A_CORRECT, A_ENGINE_DEFER,  A_NOTHING},
+[LS_PENDING_REPLACE]  = {R_PENDING,  R_PENDING,   A_STATUS, X,     X,        A_FILL,      X,            X,               A_REPLACE_ACK, A_REPLACE_REJECT, A_UNSOLICITED, A_EXPIRE, A_DONE_FOR_DAY, A_BUST, A_CORRECT, A_ENGINE_DEFER,  A_NOTHING},
+[LS_DONE_FOR_DAY]     = {A_CANCEL,   A_REPLACE,   A_STATUS, X,     X,        A_FILL,      A_CANCEL_ACK, A_CANCEL_REJECT, X,             X,                A_UNSOLICITED, A_EXPIRE, X,              A_BUST, A_CORRECT, A_ENGINE_CANCEL, A_RESTATE},
+[LS_FILLED]           = {R_TOO_LATE, R_TOO_LATE,  A_STATUS, X,     X,        X,           X,            A_CANCEL_REJECT, X,             X,                X,             X,        X,              A_BUST, A_CORRECT, A_NOTHING,       A_NOTHING},
+[LS_CANCELED]         = {R_TOO_LATE, R_TOO_LATE,  A_STATUS, X,     X,        A_LATE_FILL, X,            A_CANCEL_REJECT, X,             X,                X,             X,        X,              A_BUST, A_CORRECT, A_NOTHING,       A_NOTHING},
+[LS_EXPIRED]          = {R_TOO_LATE, R_TOO_LATE,  A_STATUS, X,     X,        A_LATE_FILL, X,            A_CANCEL_REJECT, X,             X,                X,             X,        X,              A_BUST, A_CORRECT, A_NOTHING,       A_NOTHING},
+[LS_REJECTED]         = {R_TOO_LATE, R_TOO_LATE,  A_STATUS, X,     X,        X,           X,            A_CANCEL_REJECT, X,             X,                X,             X,        X,              X,      X,         A_NOTHING,       A_NOTHING},
+[LS_DONE_FOR_DAY_FINAL] = {R_TOO_LATE, R_TOO_LATE, A_STATUS, X,    X,        A_LATE_FILL, X,            A_CANCEL_REJECT, X,             X,                X,             X,        X,              A_BUST, A_CORRECT, A_NOTHING,       A_NOTHING},
+};
+/* clang-format on */
+#undef X
+
+int oms__order_table_complete(void)
+{
+    for (int r = 0; r < LS_COUNT; r++)
+        for (int c = 0; c < OE_COUNT; c++)
+            if (transition[r][c] == A_UNSET)
+                return 0;
+    return 1;
+}
+
+static int row_of(const oms_order_t *o)
+{
+    if (o->pend == PEND_CANCEL)
+        return LS_PENDING_CANCEL;
+    if (o->pend == PEND_REPLACE)
+        return LS_PENDING_REPLACE;
+    switch (o->base) {
+    case OB_PENDING_NEW:
+        return LS_PENDING_NEW;
+    case OB_WORKING:
+        return o->cum_qty > 0 ? LS_PARTIALLY_FILLED : LS_NEW;
+    case OB_DFD:
+        return LS_DONE_FOR_DAY;
+    case OB_FILLED:
+        return LS_FILLED;
+    case OB_CANCELED:
+        return LS_CANCELED;
+    case OB_EXPIRED:
+        return LS_EXPIRED;
+    case OB_REJECTED:
+        return LS_REJECTED;
+    default:
+        return LS_DONE_FOR_DAY_FINAL;
+    }
+}
+
+/* ---- pools: orders, aliases, fills --------------------------------------------------------- */
+
+typedef struct clid_key {
+    uint32_t client;
+    const char *id;
+} clid_key_t;
+
+static uint64_t clid_hash(uint32_t client, const char *id)
+{
+    return oms__hash_str(id) ^ oms__mix64((uint64_t)client + 1);
+}
+
+static int eq_clid(const void *ctx, uint32_t v, const void *key)
+{
+    const oms_alias_t *a = &((const oms_engine_t *)ctx)->aliases[v];
+    const clid_key_t *k = key;
+    return a->client == k->client && strcmp(a->cl_ord_id, k->id) == 0;
+}
+
+static int eq_vkey(const void *ctx, uint32_t v, const void *key)
+{
+    return ((const oms_engine_t *)ctx)->aliases[v].venue_key == *(const uint64_t *)key;
+}
+
+uint32_t oms__clid_lookup(const oms_engine_t *e, uint32_t client, const char *id)
+{
+    clid_key_t k = {client, id};
+    uint32_t ai = oms__map_find(&e->clid_map, clid_hash(client, id), eq_clid, e, &k);
+    return ai == OMS_NIL ? OMS_NIL : e->aliases[ai].order;
+}
+
+uint32_t oms__vkey_lookup(const oms_engine_t *e, uint64_t key)
+{
+    return oms__map_find(&e->vkey_map, oms__hash_u64(key), eq_vkey, e, &key);
+}
+
+static uint32_t aliases_free(const oms_engine_t *e)
+{
+    return e->cfg.max_aliases - e->naliases;
+}
+
+/* Registers an identifier of order oi (the caller has checked aliases_free()). */
+void oms__alias_add(oms_engine_t *e, uint32_t oi, uint8_t kind, uint64_t venue_key,
+                    const char *cl_ord_id)
+{
+    uint32_t ai = e->free_alias;
+    oms_alias_t *a = &e->aliases[ai];
+    e->free_alias = a->next;
+    e->naliases++;
+    memset(a, 0, sizeof *a);
+    a->order = oi;
+    a->kind = kind;
+    a->next = OMS_NIL;
+    oms_order_t *o = &e->orders[oi];
+    if (kind == ALIAS_CLIENT) {
+        a->client = o->client;
+        oms__strlcpy(a->cl_ord_id, cl_ord_id, OMS_ID_CAP);
+        oms__map_insert(&e->clid_map, clid_hash(a->client, a->cl_ord_id), ai);
+    } else {
+        a->venue_key = venue_key;
+        oms__map_insert(&e->vkey_map, oms__hash_u64(venue_key), ai);
+    }
+    if (o->last_alias == OMS_NIL)
+        o->first_alias = ai;
+    else
+        e->aliases[o->last_alias].next = ai;
+    o->last_alias = ai;
+}
+
+typedef struct fill_key {
+    uint16_t venue;
+    const char *id;
+} fill_key_t;
+
+static uint64_t fill_hash(uint16_t venue, const char *id)
+{
+    return oms__hash_str(id) ^ oms__mix64((uint64_t)venue + 7);
+}
+
+static int eq_fill(const void *ctx, uint32_t v, const void *key)
+{
+    const oms_engine_t *e = ctx;
+    const oms_fill_t *f = &e->fills[v];
+    const fill_key_t *k = key;
+    return e->orders[f->order].venue == k->venue && strcmp(f->exec_id, k->id) == 0;
+}
+
+uint32_t oms__fill_lookup(const oms_engine_t *e, uint16_t venue, const char *id)
+{
+    fill_key_t k = {venue, id};
+    return oms__map_find(&e->fill_map, fill_hash(venue, id), eq_fill, e, &k);
+}
+
+/* A free order slot, appended to the order list (sequence order). */
+uint32_t oms__order_alloc(oms_engine_t *e)
+{
+    uint32_t oi = e->free_order;
+    oms_order_t *o = &e->orders[oi];
+    e->free_order = o->next;
+    e->norders++;
+    memset(o, 0, sizeof *o);
+    o->first_fill = o->last_fill = o->first_alias = o->last_alias = OMS_NIL;
+    o->pos = OMS_NIL;
+    o->venue = UINT16_MAX;
+    o->prev = e->order_tail;
+    o->next = OMS_NIL;
+    if (e->order_tail == OMS_NIL)
+        e->order_head = oi;
+    else
+        e->orders[e->order_tail].next = oi;
+    e->order_tail = oi;
+    return oi;
+}
+
+uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, const char *exec_id, int64_t qty, int64_t px,
+                       uint64_t exec_seq, uint32_t exec_k)
+{
+    uint32_t fi = e->free_fill;
+    oms_fill_t *f = &e->fills[fi];
+    e->free_fill = f->next;
+    e->nfills++;
+    memset(f, 0, sizeof *f);
+    f->order = oi;
+    f->next = OMS_NIL;
+    f->qty = qty;
+    f->px = px;
+    f->exec_seq = exec_seq;
+    f->exec_k = exec_k;
+    oms__strlcpy(f->exec_id, exec_id, OMS_ID_CAP);
+    oms_order_t *o = &e->orders[oi];
+    oms__map_insert(&e->fill_map, fill_hash(o->venue, exec_id), fi);
+    if (o->last_fill == OMS_NIL)
+        o->first_fill = fi;
+    else
+        e->fills[o->last_fill].next = fi;
+    o->last_fill = fi;
+    o->nfills++;
+    return fi;
+}
+
+static void order_free(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    for (uint32_t ai = o->first_alias; ai != OMS_NIL;) {
+        oms_alias_t *a = &e->aliases[ai];
+        uint32_t next = a->next;
+        if (a->kind == ALIAS_CLIENT)
+            oms__map_remove(&e->clid_map, clid_hash(a->client, a->cl_ord_id), ai);
+        else
+            oms__map_remove(&e->vkey_map, oms__hash_u64(a->venue_key), ai);
+        a->next = e->free_alias;
+        e->free_alias = ai;
+        e->naliases--;
+        ai = next;
+    }
+    for (uint32_t fi = o->first_fill; fi != OMS_NIL;) {
+        oms_fill_t *f = &e->fills[fi];
+        uint32_t next = f->next;
+        oms__map_remove(&e->fill_map, fill_hash(o->venue, f->exec_id), fi);
+        f->next = e->free_fill;
+        e->free_fill = fi;
+        e->nfills--;
+        fi = next;
+    }
+    if (o->prev == OMS_NIL)
+        e->order_head = o->next;
+    else
+        e->orders[o->prev].next = o->next;
+    if (o->next == OMS_NIL)
+        e->order_tail = o->prev;
+    else
+        e->orders[o->next].prev = o->prev;
+    o->next = e->free_order;
+    e->free_order = oi;
+    e->norders--;
+}
+
+void oms__orders_purge_finished(oms_engine_t *e)
+{
+    /* Orders still waiting for a venue answer stay, so that the answer finds them. */
+    for (uint32_t oi = e->order_head; oi != OMS_NIL;) {
+        const oms_order_t *o = &e->orders[oi];
+        uint32_t next = o->next;
+        if (!oms__order_is_live(o) && o->pend == PEND_NONE && o->sys != SYS_SENT)
+            order_free(e, oi);
+        oi = next;
+    }
+}
+
+/* ---- counts and working quantities ------------------------------------------------------- */
+
+/* After any change to an order: open-order counts and the working quantity follow its facts. */
+void oms__order_update(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    uint8_t live = (uint8_t)oms__order_is_live(o);
+    if (live != o->live) {
+        uint32_t d = live ? 1u : (uint32_t)-1;
+        o->live = live;
+        e->nlive += d;
+        e->clients[o->client].open_orders += d;
+        if (o->account != OMS_NIL)
+            e->acct[o->account].open_orders += d;
+        if (o->instrument != OMS_NIL)
+            e->instr[o->instrument].open_orders += d;
+    }
+    oms__order_sync_working(e, oi);
+}
+
+/* ---- outputs ------------------------------------------------------------------------------- */
+
+static oms_ev_exec_report_t *exec_report(oms_engine_t *e, const oms_order_t *o, uint8_t exec_type)
+{
+    oms_ev_exec_report_t *r = &oms__out(e, OMS_EV_EXEC_REPORT)->u.exec_report;
+    oms__strlcpy(r->client, e->clients[o->client].id, OMS_ID_CAP);
+    if (o->account != OMS_NIL)
+        oms__strlcpy(r->account, e->acct[o->account].ref.account, OMS_ID_CAP);
+    oms__format_id(r->order_id, OMS_ID_CAP, 'O', o->seq, 0);
+    oms__strlcpy(r->cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(r->orig_cl_ord_id, o->orig_cl_ord_id, OMS_ID_CAP);
+    oms__format_id(r->exec_id, OMS_ID_CAP, 'E', e->cur_seq, e->exec_k++);
+    r->exec_type = exec_type;
+    r->ord_status = oms__order_status(o);
+    if (o->instrument != OMS_NIL)
+        oms__strlcpy(r->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
+    r->side = o->side;
+    r->ord_type = o->ord_type;
+    r->tif = o->tif;
+    r->order_qty = o->qty;
+    r->price = o->price;
+    r->stop_px = o->stop_px;
+    r->cum_qty = o->cum_qty;
+    r->leaves_qty = oms__order_leaves(o);
+    r->avg_px = o->avg_px;
+    if (o->venue != UINT16_MAX)
+        oms__strlcpy(r->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
+    return r;
+}
+
+static void put_check(oms_reason_t reason, const char *text, const oms_check_t *c,
+                      uint8_t *r_reason, char *r_text, int64_t *r_limit, int64_t *r_reading)
+{
+    *r_reason = (uint8_t)(c ? c->reason : reason);
+    oms__strlcpy(r_text, c ? c->text : (text ? text : ""), OMS_TEXT_CAP);
+    if (c) {
+        *r_limit = c->limit;
+        *r_reading = c->reading;
+    }
+}
+
+/* A cancel reject; o is NULL when the request names no order we know. */
+static void cancel_reject(oms_engine_t *e, const oms_order_t *o, const char *client, const char *cl,
+                          const char *orig, uint8_t response_to, oms_reason_t reason,
+                          const char *text, const oms_check_t *c)
+{
+    oms_ev_cancel_reject_t *r = &oms__out(e, OMS_EV_CANCEL_REJECT)->u.cancel_reject;
+    oms__strlcpy(r->client, client, OMS_ID_CAP);
+    if (o && o->account != OMS_NIL)
+        oms__strlcpy(r->account, e->acct[o->account].ref.account, OMS_ID_CAP);
+    if (o)
+        oms__format_id(r->order_id, OMS_ID_CAP, 'O', o->seq, 0);
+    oms__strlcpy(r->cl_ord_id, cl, OMS_ID_CAP);
+    oms__strlcpy(r->orig_cl_ord_id, o ? o->cl_ord_id : orig, OMS_ID_CAP);
+    r->ord_status = o ? oms__order_status(o) : OMS_STATUS_REJECTED;
+    r->response_to = response_to;
+    put_check(reason, text, c, &r->reason, r->text, &r->limit_value, &r->reading);
+}
+
+static void venue_cancel_out(oms_engine_t *e, const oms_order_t *o, uint64_t key)
+{
+    oms_ev_venue_cancel_t *v = &oms__out(e, OMS_EV_VENUE_CANCEL)->u.venue_cancel;
+    oms__strlcpy(v->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
+    oms__venue_key_format(key, v->cl_ord_id, OMS_ID_CAP);
+    oms__venue_key_format(o->venue_key, v->orig_cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(v->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
+    v->side = o->side;
+    v->qty = o->qty;
+}
+
+/* ---- dispatch context ------------------------------------------------------------------------ */
+
+typedef struct octx {
+    const oms_event_t *ev; /* NULL for engine events */
+    uint32_t oi;
+    int col;
+    uint64_t vkey;  /* venue events: the venue ClOrdID the report names */
+    uint8_t vkind;  /* ... and what it was (ALIAS_VENUE_*) */
+    uint8_t reason; /* engine cancels: OMS_REASON_KILL_SWITCH or OMS_REASON_EXPIRED */
+} octx_t;
+
+static void dispatch(oms_engine_t *e, octx_t *x);
+
+static void illegal(oms_engine_t *e, const octx_t *x, const char *why)
+{
+    const oms_order_t *o = &e->orders[x->oi];
+    char text[OMS_TEXT_CAP], id[OMS_ID_CAP];
+    oms_text_t t;
+    oms__text_init(&t, text, sizeof text);
+    oms__text_str(&t, col_names[x->col]);
+    oms__text_str(&t, " in state ");
+    oms__text_str(&t, row_names[row_of(o)]);
+    if (why) {
+        oms__text_str(&t, ": ");
+        oms__text_str(&t, why);
+    }
+    oms__venue_key_format(x->vkey, id, sizeof id);
+    oms__input_reject(e, x->ev ? x->ev->type : 0, OMS_REASON_INVALID_TRANSITION, id, text);
+}
+
+/* The request parts of a client event. */
+static void request_ids(const octx_t *x, const char **client, const char **cl, uint8_t *resp)
+{
+    if (x->ev->type == OMS_EV_CANCEL_REQUEST) {
+        *client = x->ev->u.cancel_request.client;
+        *cl = x->ev->u.cancel_request.cl_ord_id;
+        *resp = OMS_RESPONSE_CANCEL;
+    } else {
+        *client = x->ev->u.replace_request.client;
+        *cl = x->ev->u.replace_request.cl_ord_id;
+        *resp = OMS_RESPONSE_REPLACE;
+    }
+}
+
+static void reject_request(oms_engine_t *e, const octx_t *x, oms_reason_t reason, const char *text,
+                           const oms_check_t *c)
+{
+    const char *client, *cl;
+    uint8_t resp;
+    request_ids(x, &client, &cl, &resp);
+    cancel_reject(e, &e->orders[x->oi], client, cl, "", resp, reason, text, c);
+}
+
+static void send_engine_cancel(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    if (aliases_free(e) < 1) {
+        /* Could not even name the request: left refused, retried at the next timer tick. */
+        o->sys = SYS_REFUSED;
+        oms__input_reject(e, 0, OMS_REASON_CAPACITY, o->cl_ord_id, "no room to cancel the order");
+        return;
+    }
+    uint64_t key = oms__venue_key_next(e);
+    oms__alias_add(e, oi, ALIAS_VENUE_CANCEL, key, NULL);
+    o->sys_venue_key = key;
+    o->sys = SYS_SENT;
+    venue_cancel_out(e, o, key);
+}
+
+/* A client request was answered: the engine's cancel that waited for it goes now, if it is
+ * still wanted (the halt may have been lifted meanwhile). */
+static void resume_deferred(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    if (o->sys != SYS_DEFERRED)
+        return;
+    if (oms__order_is_live(o) && oms__engine_cancel_wanted(e, o))
+        send_engine_cancel(e, oi);
+    else
+        o->sys = SYS_NONE;
+}
+
+/* The order is done: base becomes final, pending requests are answered. */
+static void finish(oms_engine_t *e, uint32_t oi, uint8_t base, uint8_t exec_type,
+                   oms_reason_t reason, const char *text)
+{
+    oms_order_t *o = &e->orders[oi];
+    uint8_t was = o->pend;
+    char pend_cl[OMS_ID_CAP];
+    oms__strlcpy(pend_cl, o->pend_cl_ord_id, sizeof pend_cl);
+    o->base = base;
+    o->pend = PEND_NONE;
+    o->sys = SYS_NONE;
+    oms__order_update(e, oi);
+    oms_ev_exec_report_t *r = exec_report(e, o, exec_type);
+    r->reason = (uint8_t)reason;
+    oms__strlcpy(r->text, text ? text : "", OMS_TEXT_CAP);
+    if (was == PEND_CANCEL && base == OB_CANCELED) {
+        /* the client's cancel is what happened: the report answers it */
+        oms__strlcpy(r->cl_ord_id, pend_cl, OMS_ID_CAP);
+        oms__strlcpy(r->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    } else if (was != PEND_NONE) {
+        cancel_reject(e, o, e->clients[o->client].id, pend_cl, "",
+                      was == PEND_CANCEL ? OMS_RESPONSE_CANCEL : OMS_RESPONSE_REPLACE,
+                      OMS_REASON_TOO_LATE, "order is done", NULL);
+    }
+}
+
+static void set_avg(oms_order_t *o)
+{
+    o->avg_px = o->cum_qty ? (int64_t)oms__div_round(o->cum_value, o->cum_qty) : 0;
+}
+
+/* ---- actions --------------------------------------------------------------------------------- */
+
+static void act_cancel(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    const oms_ev_cancel_request_t *rq = &x->ev->u.cancel_request;
+    if (strcmp(rq->orig_cl_ord_id, o->cl_ord_id) != 0) {
+        reject_request(e, x, OMS_REASON_NOT_LAST_CL_ORD_ID,
+                       "OrigClOrdID is not the last accepted ClOrdID", NULL);
+        return;
+    }
+    if (aliases_free(e) < 2) {
+        reject_request(e, x, OMS_REASON_CAPACITY, "identifier table full", NULL);
+        return;
+    }
+    oms__alias_add(e, x->oi, ALIAS_CLIENT, 0, rq->cl_ord_id);
+    o->pend = PEND_CANCEL;
+    oms__strlcpy(o->pend_cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
+    o->pend_qty = o->pend_price = o->pend_stop_px = 0;
+    uint64_t key = 0;
+    if (o->sys != SYS_SENT) {
+        key = oms__venue_key_next(e);
+        oms__alias_add(e, x->oi, ALIAS_VENUE_CANCEL, key, NULL);
+    }
+    o->pend_venue_key = key; /* 0: rides on the engine's cancel already at the venue */
+    oms__order_update(e, x->oi);
+    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_PENDING_CANCEL);
+    oms__strlcpy(r->cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(r->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    if (key)
+        venue_cancel_out(e, o, key);
+}
+
+static void act_replace(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    const oms_ev_replace_request_t *rq = &x->ev->u.replace_request;
+    if (strcmp(rq->orig_cl_ord_id, o->cl_ord_id) != 0) {
+        reject_request(e, x, OMS_REASON_NOT_LAST_CL_ORD_ID,
+                       "OrigClOrdID is not the last accepted ClOrdID", NULL);
+        return;
+    }
+    if (o->sys != SYS_NONE) {
+        reject_request(e, x, OMS_REASON_PENDING_REQUEST, "the engine is canceling the order", NULL);
+        return;
+    }
+    oms_order_ask_t ask = {o->client, o->account, o->instrument, o->side,     o->ord_type,
+                           o->tif,    rq->qty,    rq->price,     rq->stop_px, o->expire_time,
+                           o};
+    oms_check_t c;
+    if (oms__risk_check_static(e, &ask, &c) || oms__risk_check_limits(e, &ask, &c)) {
+        reject_request(e, x, c.reason, NULL, &c);
+        return;
+    }
+    if (aliases_free(e) < 2) {
+        reject_request(e, x, OMS_REASON_CAPACITY, "identifier table full", NULL);
+        return;
+    }
+    oms__alias_add(e, x->oi, ALIAS_CLIENT, 0, rq->cl_ord_id);
+    o->pend = PEND_REPLACE;
+    oms__strlcpy(o->pend_cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
+    o->pend_qty = rq->qty;
+    o->pend_price = rq->price;
+    o->pend_stop_px = rq->stop_px;
+    uint64_t key = oms__venue_key_next(e);
+    oms__alias_add(e, x->oi, ALIAS_VENUE_REPLACE, key, NULL);
+    o->pend_venue_key = key;
+    oms__order_update(e, x->oi);
+    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_PENDING_REPLACE);
+    oms__strlcpy(r->cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(r->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    oms_ev_venue_replace_t *v = &oms__out(e, OMS_EV_VENUE_REPLACE)->u.venue_replace;
+    oms__strlcpy(v->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
+    oms__venue_key_format(key, v->cl_ord_id, OMS_ID_CAP);
+    oms__venue_key_format(o->venue_key, v->orig_cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(v->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
+    v->side = o->side;
+    v->ord_type = o->ord_type;
+    v->tif = o->tif;
+    v->qty = rq->qty;
+    v->price = rq->price;
+    v->stop_px = rq->stop_px;
+}
+
+static void act_ack(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    if (x->vkind != ALIAS_VENUE_NEW || o->acked || !oms__order_is_live(o)) {
+        illegal(e, x, o->acked ? "already acknowledged" : "not the order's venue ClOrdID");
+        return;
+    }
+    o->acked = 1;
+    if (o->base == OB_PENDING_NEW)
+        o->base = OB_WORKING;
+    oms__strlcpy(o->venue_order_id, x->ev->u.venue_new.venue_order_id, OMS_ID_CAP);
+    oms__order_update(e, x->oi);
+    exec_report(e, o, OMS_EXEC_NEW);
+}
+
+static void act_reject(oms_engine_t *e, octx_t *x)
+{
+    const oms_order_t *o = &e->orders[x->oi];
+    if (x->vkind != ALIAS_VENUE_NEW || o->acked || !oms__order_is_live(o)) {
+        illegal(e, x, o->acked ? "already acknowledged" : "not the order's venue ClOrdID");
+        return;
+    }
+    finish(e, x->oi, OB_REJECTED, OMS_EXEC_REJECTED, OMS_REASON_VENUE_REJECT,
+           x->ev->u.venue_reject.text);
+}
+
+static int fill_valid(int64_t qty, int64_t px)
+{
+    return qty > 0 && qty <= QTY_MAX && px > 0 && px <= QTY_MAX;
+}
+
+static void act_fill(oms_engine_t *e, octx_t *x, int late)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    const oms_ev_venue_fill_t *f = &x->ev->u.venue_fill;
+    const char *bad = NULL;
+    oms_reason_t why = OMS_REASON_NONE;
+    if (!fill_valid(f->last_qty, f->last_px)) {
+        why = OMS_REASON_INVALID_FILL;
+        bad = "quantity and price must be above 0 and at most 10^9";
+    } else if (!f->exec_id[0]) {
+        why = OMS_REASON_MISSING_FIELD;
+        bad = "exec_id missing";
+    } else if (oms__fill_lookup(e, o->venue, f->exec_id) != OMS_NIL) {
+        why = OMS_REASON_DUPLICATE_EXEC_ID;
+        bad = "exec_id already booked";
+    } else if (f->last_qty > o->qty - o->cum_qty) {
+        why = OMS_REASON_OVERFILL;
+        bad = "fill above the order's open quantity";
+    } else if (e->free_fill == OMS_NIL) {
+        why = OMS_REASON_CAPACITY;
+        bad = "fill table full";
+    } else if (oms__position_trade(e, o->pos, o->side == OMS_SIDE_BUY ? f->last_qty : -f->last_qty,
+                                   f->last_px) < 0) {
+        why = OMS_REASON_OVERFLOW;
+        bad = "position or PnL would overflow";
+    }
+    if (bad) {
+        oms__input_reject(e, OMS_EV_VENUE_FILL, why, f->exec_id[0] ? f->exec_id : f->cl_ord_id,
+                          bad);
+        return;
+    }
+    oms__fill_add(e, x->oi, f->exec_id, f->last_qty, f->last_px, e->cur_seq, e->exec_k);
+    o->cum_qty += f->last_qty;
+    o->cum_value += (oms_i128)f->last_qty * f->last_px;
+    set_avg(o);
+    if (!o->acked) { /* a fill is an acknowledgement too */
+        o->acked = 1;
+        if (o->base == OB_PENDING_NEW)
+            o->base = OB_WORKING;
+    }
+    if (!late && o->cum_qty == o->qty && oms__order_is_live(o))
+        o->base = OB_FILLED;
+    oms__order_update(e, x->oi);
+    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_TRADE);
+    r->last_qty = f->last_qty;
+    r->last_px = f->last_px;
+    r->liquidity = f->liquidity;
+    if (late)
+        oms__strlcpy(r->text, "fill after the order was done", OMS_TEXT_CAP);
+    oms__risk_after_account(e, o->account);
+}
+
+static void act_cancel_ack(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    int client_req = o->pend == PEND_CANCEL && o->pend_venue_key && x->vkey == o->pend_venue_key;
+    int sys_req = o->sys == SYS_SENT && x->vkey == o->sys_venue_key;
+    if (!client_req && !sys_req) {
+        char id[OMS_ID_CAP];
+        oms__venue_key_format(x->vkey, id, sizeof id);
+        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
+                          "no cancel outstanding with this ClOrdID");
+        return;
+    }
+    if (!oms__order_is_live(o)) {
+        illegal(e, x, "the order is already done");
+        return;
+    }
+    if (o->pend == PEND_CANCEL)
+        finish(e, x->oi, OB_CANCELED, OMS_EXEC_CANCELED, OMS_REASON_NONE, "");
+    else if (o->sys_reason == OMS_REASON_EXPIRED)
+        finish(e, x->oi, OB_EXPIRED, OMS_EXEC_EXPIRED, OMS_REASON_EXPIRED, "expired");
+    else
+        finish(e, x->oi, OB_CANCELED, OMS_EXEC_CANCELED, OMS_REASON_KILL_SWITCH,
+               "canceled by kill switch");
+}
+
+static void act_cancel_reject(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    const char *text = x->ev->u.venue_cancel_reject.text;
+    int client_req = o->pend == PEND_CANCEL && o->pend_venue_key && x->vkey == o->pend_venue_key;
+    int sys_req = o->sys == SYS_SENT && x->vkey == o->sys_venue_key;
+    if (!client_req && !sys_req) {
+        /* The venue answering a cancel of ours for an order that finished meanwhile (it was
+         * filled, or canceled another way) is the expected end of that race: nothing to do. */
+        if (x->vkind == ALIAS_VENUE_CANCEL && !oms__order_is_live(o))
+            return;
+        char id[OMS_ID_CAP];
+        oms__venue_key_format(x->vkey, id, sizeof id);
+        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
+                          "no cancel outstanding with this ClOrdID");
+        return;
+    }
+    int riding = o->pend == PEND_CANCEL && o->pend_venue_key == 0;
+    if (sys_req)
+        o->sys = oms__order_is_live(o) ? SYS_REFUSED : SYS_NONE;
+    if (client_req || (sys_req && riding)) {
+        char y[OMS_ID_CAP];
+        oms__strlcpy(y, o->pend_cl_ord_id, sizeof y);
+        o->pend = PEND_NONE;
+        oms__order_update(e, x->oi);
+        int live = oms__order_is_live(o);
+        cancel_reject(e, o, e->clients[o->client].id, y, "", OMS_RESPONSE_CANCEL,
+                      live ? OMS_REASON_VENUE_REJECT : OMS_REASON_TOO_LATE, text, NULL);
+        resume_deferred(e, x->oi);
+    }
+}
+
+static void act_replace_ack(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    if (!(o->pend == PEND_REPLACE && x->vkey == o->pend_venue_key)) {
+        char id[OMS_ID_CAP];
+        oms__venue_key_format(x->vkey, id, sizeof id);
+        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
+                          "no replace outstanding with this ClOrdID");
+        return;
+    }
+    if (!oms__order_is_live(o) && o->base != OB_FILLED) {
+        illegal(e, x, "the order is already done");
+        return;
+    }
+    oms__strlcpy(o->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(o->cl_ord_id, o->pend_cl_ord_id, OMS_ID_CAP);
+    o->venue_key = o->pend_venue_key;
+    /* the new total quantity; at or below CumQty the balance is canceled and the order filled */
+    o->qty = o->pend_qty > o->cum_qty ? o->pend_qty : o->cum_qty;
+    o->price = o->pend_price;
+    o->stop_px = o->pend_stop_px;
+    o->pend = PEND_NONE;
+    if (o->cum_qty >= o->qty)
+        o->base = OB_FILLED;
+    else if (o->base == OB_FILLED)
+        o->base = OB_WORKING;
+    oms__order_update(e, x->oi);
+    exec_report(e, o, OMS_EXEC_REPLACED);
+    resume_deferred(e, x->oi);
+}
+
+static void act_replace_reject(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    if (!(o->pend == PEND_REPLACE && x->vkey == o->pend_venue_key)) {
+        char id[OMS_ID_CAP];
+        oms__venue_key_format(x->vkey, id, sizeof id);
+        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
+                          "no replace outstanding with this ClOrdID");
+        return;
+    }
+    char y[OMS_ID_CAP];
+    oms__strlcpy(y, o->pend_cl_ord_id, sizeof y);
+    o->pend = PEND_NONE;
+    oms__order_update(e, x->oi);
+    int live = oms__order_is_live(o);
+    cancel_reject(e, o, e->clients[o->client].id, y, "", OMS_RESPONSE_REPLACE,
+                  live ? OMS_REASON_VENUE_REJECT : OMS_REASON_TOO_LATE,
+                  x->ev->u.venue_replace_reject.text, NULL);
+    resume_deferred(e, x->oi);
+}
+
+static void act_venue_done(oms_engine_t *e, octx_t *x, int a)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    if (!oms__order_is_live(o)) {
+        illegal(e, x, "the order is already done");
+        return;
+    }
+    const char *text = x->ev->u.venue_unsolicited_cancel.text; /* same struct for all three */
+    if (a == A_UNSOLICITED) {
+        finish(e, x->oi, OB_CANCELED, OMS_EXEC_CANCELED, OMS_REASON_NONE, text);
+    } else if (a == A_EXPIRE) {
+        finish(e, x->oi, OB_EXPIRED, OMS_EXEC_EXPIRED, OMS_REASON_EXPIRED, text);
+    } else if (o->tif == OMS_TIF_GTC || o->tif == OMS_TIF_GTD) {
+        o->base = OB_DFD; /* works again tomorrow, LeavesQty kept */
+        oms__order_update(e, x->oi);
+        oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_DONE_FOR_DAY);
+        oms__strlcpy(r->text, text, OMS_TEXT_CAP);
+    } else {
+        finish(e, x->oi, OB_DFD_FINAL, OMS_EXEC_DONE_FOR_DAY, OMS_REASON_NONE, text);
+    }
+}
+
+/* Bust (correct == 0) or correction of one of the order's fills. */
+static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    const char *exec_id =
+        correct ? x->ev->u.venue_trade_correct.exec_id : x->ev->u.venue_trade_bust.exec_id;
+    uint16_t type = x->ev->type;
+    uint32_t fi = oms__fill_lookup(e, o->venue, exec_id);
+    if (fi == OMS_NIL || e->fills[fi].order != x->oi) {
+        oms__input_reject(e, type, OMS_REASON_UNKNOWN_EXEC_ID, exec_id,
+                          fi == OMS_NIL ? "no such fill" : "the fill belongs to another order");
+        return;
+    }
+    oms_fill_t *f = &e->fills[fi];
+    if (f->busted) {
+        oms__input_reject(e, type, OMS_REASON_ALREADY_BUSTED, exec_id, "the fill was busted");
+        return;
+    }
+    int64_t nq = 0, npx = 0;
+    if (correct) {
+        nq = x->ev->u.venue_trade_correct.last_qty;
+        npx = x->ev->u.venue_trade_correct.last_px;
+        if (!fill_valid(nq, npx)) {
+            oms__input_reject(e, type, OMS_REASON_INVALID_FILL, exec_id,
+                              "quantity and price must be above 0 and at most 10^9");
+            return;
+        }
+        if (o->cum_qty - f->qty + nq > o->qty) {
+            oms__input_reject(e, type, OMS_REASON_OVERFILL, exec_id,
+                              "corrected quantity above the order quantity");
+            return;
+        }
+    }
+    int64_t sign = o->side == OMS_SIDE_BUY ? 1 : -1;
+    if (oms__position_correct(e, o->pos, -sign * f->qty, f->px, sign * nq, npx) < 0) {
+        oms__input_reject(e, type, OMS_REASON_OVERFLOW, exec_id, "position or PnL would overflow");
+        return;
+    }
+    o->cum_qty += nq - f->qty;
+    o->cum_value += (oms_i128)nq * npx - (oms_i128)f->qty * f->px;
+    set_avg(o);
+    if (correct) {
+        f->qty = nq;
+        f->px = npx;
+    } else {
+        f->busted = 1;
+    }
+    if (o->base == OB_FILLED && o->cum_qty < o->qty)
+        o->base = OB_WORKING; /* the bust reopens the order: LeavesQty grows */
+    else if (oms__order_is_live(o) && o->cum_qty == o->qty)
+        o->base = OB_FILLED;
+    oms__order_update(e, x->oi);
+    oms_ev_exec_report_t *r =
+        exec_report(e, o, correct ? OMS_EXEC_TRADE_CORRECT : OMS_EXEC_TRADE_CANCEL);
+    r->last_qty = correct ? nq : f->qty;
+    r->last_px = correct ? npx : f->px;
+    oms__format_id(r->exec_ref_id, OMS_ID_CAP, 'E', f->exec_seq, f->exec_k);
+    oms__risk_after_account(e, o->account);
+}
+
+static void act_engine_cancel(oms_engine_t *e, octx_t *x, int defer)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    if (!oms__order_is_live(o) || o->sys == SYS_SENT || o->sys == SYS_DEFERRED)
+        return;
+    o->sys_reason = x->reason;
+    if (defer)
+        o->sys = SYS_DEFERRED;
+    else
+        send_engine_cancel(e, x->oi);
+}
+
+static void act_restate(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    o->base = OB_WORKING;
+    oms__order_update(e, x->oi);
+    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_RESTATED);
+    oms__strlcpy(r->text, "GTC renewal", OMS_TEXT_CAP);
+}
+
+/* A kill switch halt leaves no live order without a cancel on its way. */
+static void enforce_halt(oms_engine_t *e, uint32_t oi)
+{
+    const oms_order_t *o = &e->orders[oi];
+    if (o->sys == SYS_NONE && o->pend != PEND_CANCEL && oms__order_is_live(o) &&
+        oms__order_under_halt(e, o))
+        oms__order_sys_cancel(e, oi, OMS_REASON_KILL_SWITCH);
+}
+
+static void dispatch(oms_engine_t *e, octx_t *x)
+{
+    int a = transition[row_of(&e->orders[x->oi])][x->col];
+    switch (a) {
+    case A_CANCEL:
+        act_cancel(e, x);
+        break;
+    case A_REPLACE:
+        act_replace(e, x);
+        break;
+    case A_STATUS:
+        exec_report(e, &e->orders[x->oi], OMS_EXEC_ORDER_STATUS);
+        break;
+    case A_ACK:
+        act_ack(e, x);
+        break;
+    case A_REJECT:
+        act_reject(e, x);
+        break;
+    case A_FILL:
+    case A_LATE_FILL:
+        act_fill(e, x, a == A_LATE_FILL);
+        break;
+    case A_CANCEL_ACK:
+        act_cancel_ack(e, x);
+        break;
+    case A_CANCEL_REJECT:
+        act_cancel_reject(e, x);
+        break;
+    case A_REPLACE_ACK:
+        act_replace_ack(e, x);
+        break;
+    case A_REPLACE_REJECT:
+        act_replace_reject(e, x);
+        break;
+    case A_UNSOLICITED:
+    case A_EXPIRE:
+    case A_DONE_FOR_DAY:
+        act_venue_done(e, x, a);
+        break;
+    case A_BUST:
+    case A_CORRECT:
+        act_trade_fix(e, x, a == A_CORRECT);
+        break;
+    case A_ENGINE_CANCEL:
+    case A_ENGINE_DEFER:
+        act_engine_cancel(e, x, a == A_ENGINE_DEFER);
+        break;
+    case A_RESTATE:
+        act_restate(e, x);
+        break;
+    case A_NOTHING:
+        break;
+    case R_TOO_LATE:
+        reject_request(e, x, OMS_REASON_TOO_LATE, "order is done", NULL);
+        break;
+    case R_PENDING:
+        reject_request(e, x, OMS_REASON_PENDING_REQUEST, "a cancel or replace is already pending",
+                       NULL);
+        break;
+    case R_NOT_ACKED:
+        reject_request(e, x, OMS_REASON_NOT_ACKNOWLEDGED, "order not yet acknowledged", NULL);
+        break;
+    default: /* A_ILLEGAL; A_UNSET cannot happen (oms__order_table_complete) */
+        illegal(e, x, NULL);
+        break;
+    }
+    enforce_halt(e, x->oi);
+}
+
+/* ---- entry points -------------------------------------------------------------------------- */
+
+/* Routing: the first venue of the instrument's list. The routing issue replaces this choice. */
+static uint16_t route(const oms_engine_t *e, uint32_t instrument)
+{
+    return e->instr[instrument].venues[0];
+}
+
+static void reject_unrecorded(oms_engine_t *e, const oms_ev_new_order_t *ev, oms_reason_t reason,
+                              const char *text, const oms_check_t *c)
+{
+    oms_ev_exec_report_t *r = &oms__out(e, OMS_EV_EXEC_REPORT)->u.exec_report;
+    oms__strlcpy(r->client, ev->client, OMS_ID_CAP);
+    oms__strlcpy(r->account, ev->account, OMS_ID_CAP);
+    oms__strlcpy(r->cl_ord_id, ev->cl_ord_id, OMS_ID_CAP);
+    oms__format_id(r->exec_id, OMS_ID_CAP, 'E', e->cur_seq, e->exec_k++);
+    r->exec_type = OMS_EXEC_REJECTED;
+    r->ord_status = OMS_STATUS_REJECTED;
+    oms__strlcpy(r->symbol, ev->symbol, OMS_SYMBOL_CAP);
+    r->side = ev->side;
+    r->ord_type = ev->ord_type;
+    r->tif = ev->tif;
+    r->order_qty = ev->qty;
+    r->price = ev->price;
+    r->stop_px = ev->stop_px;
+    put_check(reason, text, c, &r->reason, r->text, &r->limit_value, &r->reading);
+}
+
+void oms__order_new(oms_engine_t *e, const oms_ev_new_order_t *ev)
+{
+    oms_check_t c;
+    uint32_t cl = oms__client_find(e, ev->client);
+    if (cl == OMS_NIL) {
+        reject_unrecorded(e, ev, OMS_REASON_UNKNOWN_CLIENT, "unknown client", NULL);
+        return;
+    }
+    if (oms__risk_rate(e, cl, 1, 1, &c)) {
+        reject_unrecorded(e, ev, c.reason, NULL, &c);
+        return;
+    }
+    if (!ev->cl_ord_id[0]) {
+        reject_unrecorded(e, ev, OMS_REASON_MISSING_FIELD, "ClOrdID missing", NULL);
+        return;
+    }
+    if (oms__clid_lookup(e, cl, ev->cl_ord_id) != OMS_NIL) {
+        reject_unrecorded(e, ev, OMS_REASON_DUPLICATE_CL_ORD_ID, "duplicate ClOrdID", NULL);
+        return;
+    }
+    if (e->free_order == OMS_NIL || aliases_free(e) < 2) {
+        reject_unrecorded(e, ev, OMS_REASON_CAPACITY, "order table full", NULL);
+        return;
+    }
+    uint32_t oi = oms__order_alloc(e);
+    oms_order_t *o = &e->orders[oi];
+    o->seq = e->cur_seq;
+    o->client = cl;
+    o->account = oms__account_find(e, ev->account);
+    o->instrument = oms__instrument_find(e, ev->symbol);
+    o->side = ev->side;
+    o->ord_type = ev->ord_type;
+    o->tif = ev->tif;
+    o->qty = ev->qty;
+    o->price = ev->price;
+    o->stop_px = ev->stop_px;
+    o->expire_time = ev->expire_time;
+    o->base = OB_REJECTED;
+    oms__strlcpy(o->cl_ord_id, ev->cl_ord_id, OMS_ID_CAP);
+    oms__alias_add(e, oi, ALIAS_CLIENT, 0, ev->cl_ord_id);
+
+    oms_order_ask_t ask = {cl,           o->account,      o->instrument, ev->side,
+                           ev->ord_type, ev->tif,         ev->qty,       ev->price,
+                           ev->stop_px,  ev->expire_time, NULL};
+    int rejected = oms__risk_check_static(e, &ask, &c) || oms__risk_check_limits(e, &ask, &c);
+    if (!rejected) {
+        o->pos = oms__position_get(e, o->account, o->instrument, 1);
+        if (o->pos == OMS_NIL) {
+            rejected = 1;
+            memset(&c, 0, sizeof c);
+            c.reason = OMS_REASON_CAPACITY;
+            oms__strlcpy(c.text, "position table full", sizeof c.text);
+        }
+    }
+    if (rejected) {
+        oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_REJECTED);
+        put_check(c.reason, NULL, &c, &r->reason, r->text, &r->limit_value, &r->reading);
+        if (!r->account[0])
+            oms__strlcpy(r->account, ev->account, OMS_ID_CAP);
+        if (!r->symbol[0])
+            oms__strlcpy(r->symbol, ev->symbol, OMS_SYMBOL_CAP);
+        return;
+    }
+    o->venue = route(e, o->instrument);
+    o->base = OB_PENDING_NEW;
+    o->venue_key = oms__venue_key_next(e);
+    oms__alias_add(e, oi, ALIAS_VENUE_NEW, o->venue_key, NULL);
+    oms__order_update(e, oi);
+    exec_report(e, o, OMS_EXEC_PENDING_NEW);
+    oms_ev_venue_order_t *v = &oms__out(e, OMS_EV_VENUE_ORDER)->u.venue_order;
+    oms__strlcpy(v->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
+    oms__venue_key_format(o->venue_key, v->cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(v->account, ev->account, OMS_ID_CAP);
+    oms__strlcpy(v->symbol, ev->symbol, OMS_SYMBOL_CAP);
+    v->side = o->side;
+    v->ord_type = o->ord_type;
+    v->tif = o->tif;
+    v->qty = o->qty;
+    v->price = o->price;
+    v->stop_px = o->stop_px;
+    v->expire_time = o->expire_time;
+}
+
+void oms__order_client_request(oms_engine_t *e, const oms_event_t *ev)
+{
+    octx_t x = {ev, OMS_NIL, 0, 0, 0, 0};
+    oms_check_t c;
+    if (ev->type == OMS_EV_STATUS_REQUEST) {
+        const oms_ev_status_request_t *s = &ev->u.status_request;
+        uint32_t cl = oms__client_find(e, s->client);
+        uint32_t oi = cl == OMS_NIL ? OMS_NIL : oms__clid_lookup(e, cl, s->cl_ord_id);
+        if (oi == OMS_NIL) {
+            oms_ev_exec_report_t *r = &oms__out(e, OMS_EV_EXEC_REPORT)->u.exec_report;
+            oms__strlcpy(r->client, s->client, OMS_ID_CAP);
+            oms__strlcpy(r->cl_ord_id, s->cl_ord_id, OMS_ID_CAP);
+            oms__format_id(r->exec_id, OMS_ID_CAP, 'E', e->cur_seq, e->exec_k++);
+            r->exec_type = OMS_EXEC_ORDER_STATUS;
+            r->ord_status = OMS_STATUS_REJECTED;
+            r->reason = OMS_REASON_UNKNOWN_ORDER;
+            oms__strlcpy(r->text, "unknown order", OMS_TEXT_CAP);
+            return;
+        }
+        x.oi = oi;
+        x.col = OE_STATUS_REQUEST;
+        dispatch(e, &x);
+        return;
+    }
+    int replace = ev->type == OMS_EV_REPLACE_REQUEST;
+    const char *client = replace ? ev->u.replace_request.client : ev->u.cancel_request.client;
+    const char *cl_id = replace ? ev->u.replace_request.cl_ord_id : ev->u.cancel_request.cl_ord_id;
+    const char *orig =
+        replace ? ev->u.replace_request.orig_cl_ord_id : ev->u.cancel_request.orig_cl_ord_id;
+    uint8_t resp = replace ? OMS_RESPONSE_REPLACE : OMS_RESPONSE_CANCEL;
+    uint32_t cl = oms__client_find(e, client);
+    if (cl == OMS_NIL) {
+        cancel_reject(e, NULL, client, cl_id, orig, resp, OMS_REASON_UNKNOWN_CLIENT,
+                      "unknown client", NULL);
+        return;
+    }
+    /* A replace counts twice toward the message rate; a cancel counts but is never refused. */
+    if (oms__risk_rate(e, cl, replace ? 2 : 1, replace, &c)) {
+        cancel_reject(e, NULL, client, cl_id, orig, resp, c.reason, NULL, &c);
+        return;
+    }
+    if (!cl_id[0]) {
+        cancel_reject(e, NULL, client, cl_id, orig, resp, OMS_REASON_MISSING_FIELD,
+                      "ClOrdID missing", NULL);
+        return;
+    }
+    uint32_t oi = oms__clid_lookup(e, cl, orig);
+    if (oi == OMS_NIL) {
+        cancel_reject(e, NULL, client, cl_id, orig, resp, OMS_REASON_UNKNOWN_ORDER, "unknown order",
+                      NULL);
+        return;
+    }
+    if (oms__clid_lookup(e, cl, cl_id) != OMS_NIL) {
+        cancel_reject(e, &e->orders[oi], client, cl_id, orig, resp, OMS_REASON_DUPLICATE_CL_ORD_ID,
+                      "duplicate ClOrdID", NULL);
+        return;
+    }
+    x.oi = oi;
+    x.col = replace ? OE_REPLACE_REQUEST : OE_CANCEL_REQUEST;
+    dispatch(e, &x);
+}
+
+void oms__order_venue_event(oms_engine_t *e, const oms_event_t *ev)
+{
+    const char *venue, *cl_id;
+    int col;
+    switch (ev->type) {
+#define VCASE(T, member, column)                                                                   \
+    case T:                                                                                        \
+        venue = ev->u.member.venue;                                                                \
+        cl_id = ev->u.member.cl_ord_id;                                                            \
+        col = column;                                                                              \
+        break;
+        VCASE(OMS_EV_VENUE_NEW, venue_new, OE_VENUE_NEW)
+        VCASE(OMS_EV_VENUE_REJECT, venue_reject, OE_VENUE_REJECT)
+        VCASE(OMS_EV_VENUE_FILL, venue_fill, OE_VENUE_FILL)
+        VCASE(OMS_EV_VENUE_CANCEL_ACK, venue_cancel_ack, OE_VENUE_CANCEL_ACK)
+        VCASE(OMS_EV_VENUE_CANCEL_REJECT, venue_cancel_reject, OE_VENUE_CANCEL_REJECT)
+        VCASE(OMS_EV_VENUE_REPLACE_ACK, venue_replace_ack, OE_VENUE_REPLACE_ACK)
+        VCASE(OMS_EV_VENUE_REPLACE_REJECT, venue_replace_reject, OE_VENUE_REPLACE_REJECT)
+        VCASE(OMS_EV_VENUE_UNSOLICITED_CANCEL, venue_unsolicited_cancel,
+              OE_VENUE_UNSOLICITED_CANCEL)
+        VCASE(OMS_EV_VENUE_EXPIRED, venue_expired, OE_VENUE_EXPIRED)
+        VCASE(OMS_EV_VENUE_DONE_FOR_DAY, venue_done_for_day, OE_VENUE_DONE_FOR_DAY)
+        VCASE(OMS_EV_VENUE_TRADE_BUST, venue_trade_bust, OE_VENUE_TRADE_BUST)
+        VCASE(OMS_EV_VENUE_TRADE_CORRECT, venue_trade_correct, OE_VENUE_TRADE_CORRECT)
+#undef VCASE
+    default:
+        return;
+    }
+    uint64_t key;
+    uint32_t ai;
+    if (oms__venue_key_parse(cl_id, &key) < 0 || (ai = oms__vkey_lookup(e, key)) == OMS_NIL) {
+        /* a report for an order we never sent is a break: reported, never absorbed */
+        oms__input_reject(e, ev->type, OMS_REASON_UNKNOWN_VENUE_ORDER, cl_id,
+                          "no order with this venue ClOrdID");
+        return;
+    }
+    const oms_alias_t *a = &e->aliases[ai];
+    const oms_order_t *o = &e->orders[a->order];
+    if (strcmp(e->venues[o->venue].name, venue) != 0) {
+        oms__input_reject(e, ev->type, OMS_REASON_WRONG_VENUE, cl_id,
+                          "the order was sent to another venue");
+        return;
+    }
+    octx_t x = {ev, a->order, col, key, a->kind, 0};
+    dispatch(e, &x);
+}
+
+void oms__order_sys_cancel(oms_engine_t *e, uint32_t oi, uint8_t reason)
+{
+    octx_t x = {NULL, oi, OE_ENGINE_CANCEL, 0, 0, reason};
+    dispatch(e, &x);
+}
+
+void oms__order_day_start(oms_engine_t *e, uint32_t oi)
+{
+    octx_t x = {NULL, oi, OE_START_OF_DAY, 0, 0, 0};
+    dispatch(e, &x);
+}

@@ -1,0 +1,253 @@
+/*
+ * state_json.c - the engine's whole state as JSON, for `oms replay --state`, scenario tests and
+ * incident work.
+ *
+ * Invariants: built from core's views only (entities in journal order, orders in sequence order)
+ * with keys in a fixed order, so two runs over the same journal dump byte-identical text.
+ * Reference data reuses the event JSON form (one description per type). Money and quantities
+ * are exact decimal strings; an exposure that could not be computed (a missing fx rate, an
+ * overflow) is null.
+ */
+#include "projections.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *dec(int64_t v)
+{
+    char b[OMS_DEC_TEXT_MAX];
+    oms_dec_format(v, b, sizeof b);
+    return json_string(b);
+}
+
+static json_t *ts(int64_t v)
+{
+    char b[OMS_TS_TEXT_MAX];
+    if (v == 0)
+        return json_null();
+    return oms_ts_format(v, b, sizeof b) ? json_string(b) : json_integer(v);
+}
+
+static json_t *exposure(const oms_exposure_t *x)
+{
+    if (!x->ok)
+        return json_null();
+    json_t *o = json_object();
+    json_object_set_new(o, "gross", dec(x->gross));
+    json_object_set_new(o, "net", dec(x->net));
+    json_object_set_new(o, "gross_worst", dec(x->gross_worst));
+    json_object_set_new(o, "net_worst", dec(x->net_worst));
+    json_object_set_new(o, "credit", dec(x->credit));
+    json_object_set_new(o, "realized_day", dec(x->realized_day));
+    json_object_set_new(o, "unrealized", dec(x->unrealized));
+    json_object_set_new(o, "pnl_day", dec(x->pnl_day));
+    return o;
+}
+
+/* The reference data of an entity, through the event table's JSON form. */
+static json_t *ref_json(uint16_t type, const void *ref, size_t size)
+{
+    oms_event_t ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    memcpy(&ev.u, ref, size);
+    json_t *o = oms_event_to_json(&ev);
+    return o ? o : json_object();
+}
+
+static int fx_cb(void *ctx, const oms_fx_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "base", json_string(v->base));
+    json_object_set_new(o, "quote", json_string(v->quote));
+    json_object_set_new(o, "rate", dec(v->rate));
+    return json_array_append_new(ctx, o);
+}
+
+static int instrument_cb(void *ctx, const oms_instrument_view_t *v)
+{
+    json_t *o = ref_json(OMS_EV_INSTRUMENT, v->ref, sizeof *v->ref);
+    json_object_set_new(o, "bid", dec(v->bid));
+    json_object_set_new(o, "ask", dec(v->ask));
+    json_object_set_new(o, "bid_size", dec(v->bid_size));
+    json_object_set_new(o, "ask_size", dec(v->ask_size));
+    json_object_set_new(o, "quote_venue", json_string(v->quote_venue));
+    json_object_set_new(o, "mark", dec(v->mark));
+    json_object_set_new(o, "valuation_px", dec(v->valuation_px));
+    json_object_set_new(o, "restricted", json_boolean(v->restricted));
+    json_object_set_new(o, "open_orders", json_integer(v->open_orders));
+    json_object_set_new(o, "net_qty", dec(v->net_qty));
+    json_object_set_new(o, "exposure", exposure(&v->exposure_quote));
+    json_object_set_new(o, "exposure_reporting", exposure(&v->exposure_reporting));
+    return json_array_append_new(ctx, o);
+}
+
+static int account_cb(void *ctx, const oms_account_view_t *v)
+{
+    json_t *o = ref_json(OMS_EV_ACCOUNT, v->ref, sizeof *v->ref);
+    json_object_set_new(o, "open_orders", json_integer(v->open_orders));
+    json_object_set_new(o, "positions", json_integer(v->n_positions));
+    json_object_set_new(o, "exposure", exposure(&v->exposure_base));
+    json_object_set_new(o, "exposure_reporting", exposure(&v->exposure_reporting));
+    return json_array_append_new(ctx, o);
+}
+
+static int client_cb(void *ctx, const oms_client_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "client", json_string(v->client));
+    json_object_set_new(o, "open_orders", json_integer(v->open_orders));
+    json_object_set_new(o, "recent_messages", json_integer(v->recent_messages));
+    return json_array_append_new(ctx, o);
+}
+
+static int position_cb(void *ctx, const oms_position_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "account", json_string(v->account));
+    json_object_set_new(o, "symbol", json_string(v->symbol));
+    json_object_set_new(o, "qty", dec(v->qty));
+    json_object_set_new(o, "avg_px", dec(v->avg_px));
+    json_object_set_new(o, "buy_working", dec(v->buy_working));
+    json_object_set_new(o, "sell_working", dec(v->sell_working));
+    json_object_set_new(o, "realized", dec(v->realized));
+    json_object_set_new(o, "realized_day", dec(v->realized_day));
+    json_object_set_new(o, "unrealized", v->exposure_quote.ok ? dec(v->unrealized) : json_null());
+    json_object_set_new(o, "unrealized_sod", dec(v->unrealized_sod));
+    json_object_set_new(o, "exposure", exposure(&v->exposure_quote));
+    return json_array_append_new(ctx, o);
+}
+
+static int order_cb(void *ctx, const oms_order_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "order_id", json_string(v->order_id));
+    json_object_set_new(o, "client", json_string(v->client));
+    json_object_set_new(o, "account", json_string(v->account));
+    json_object_set_new(o, "cl_ord_id", json_string(v->cl_ord_id));
+    json_object_set_new(o, "orig_cl_ord_id", json_string(v->orig_cl_ord_id));
+    json_object_set_new(o, "symbol", json_string(v->symbol));
+    json_object_set_new(o, "side", json_string(oms_enum_name(&oms_enum_side, v->side)));
+    json_object_set_new(o, "ord_type", json_string(oms_enum_name(&oms_enum_ord_type, v->ord_type)));
+    json_object_set_new(o, "tif", json_string(oms_enum_name(&oms_enum_tif, v->tif)));
+    json_object_set_new(o, "order_qty", dec(v->order_qty));
+    json_object_set_new(o, "price", dec(v->price));
+    json_object_set_new(o, "stop_px", dec(v->stop_px));
+    json_object_set_new(o, "expire_time", ts(v->expire_time));
+    json_object_set_new(o, "ord_status",
+                        json_string(oms_enum_name(&oms_enum_ord_status, v->ord_status)));
+    json_object_set_new(o, "cum_qty", dec(v->cum_qty));
+    json_object_set_new(o, "leaves_qty", dec(v->leaves_qty));
+    json_object_set_new(o, "avg_px", dec(v->avg_px));
+    json_object_set_new(o, "live", json_boolean(v->live));
+    json_object_set_new(o, "venue", json_string(v->venue));
+    json_object_set_new(o, "venue_cl_ord_id", json_string(v->venue_cl_ord_id));
+    json_object_set_new(o, "venue_order_id", json_string(v->venue_order_id));
+    json_object_set_new(o, "pending", json_string(v->pending));
+    json_object_set_new(o, "pending_cl_ord_id", json_string(v->pending_cl_ord_id));
+    json_object_set_new(o, "pending_qty", dec(v->pending_qty));
+    json_object_set_new(o, "pending_price", dec(v->pending_price));
+    json_object_set_new(o, "pending_venue_cl_ord_id", json_string(v->pending_venue_cl_ord_id));
+    json_object_set_new(o, "engine_cancel", json_string(v->engine_cancel));
+    json_object_set_new(o, "engine_cancel_venue_cl_ord_id",
+                        json_string(v->engine_cancel_venue_cl_ord_id));
+    json_object_set_new(o, "fills", json_integer(v->n_fills));
+    return json_array_append_new(ctx, o);
+}
+
+static int limit_cb(void *ctx, const oms_limit_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "scope", json_string(oms_enum_name(&oms_enum_scope, v->scope)));
+    json_object_set_new(o, "scope_id", json_string(v->scope_id));
+    json_object_set_new(o, "kind", json_string(oms_enum_name(&oms_enum_limit_kind, v->kind)));
+    json_object_set_new(o, "value", dec(v->value));
+    json_object_set_new(o, "window_ns", json_integer(v->window_ns));
+    json_object_set_new(o, "since_seq", json_integer((json_int_t)v->since_seq));
+    return json_array_append_new(ctx, o);
+}
+
+static int kill_cb(void *ctx, const oms_kill_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "scope", json_string(oms_enum_name(&oms_enum_scope, v->scope)));
+    json_object_set_new(o, "scope_id", json_string(v->scope_id));
+    json_object_set_new(o, "mode", json_string(oms_enum_name(&oms_enum_ks_mode, v->mode)));
+    json_object_set_new(o, "who", json_string(v->who));
+    json_object_set_new(o, "why", json_string(v->why));
+    json_object_set_new(o, "automatic", json_boolean(v->automatic));
+    json_object_set_new(o, "since_seq", json_integer((json_int_t)v->since_seq));
+    return json_array_append_new(ctx, o);
+}
+
+json_t *oms_state_to_json(const oms_engine_t *e)
+{
+    oms_firm_view_t f;
+    oms_engine_firm(e, &f);
+    json_t *root = json_object();
+    if (!root)
+        return NULL;
+    char hash[20];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)oms_engine_hash(e));
+    json_object_set_new(root, "seq", json_integer((json_int_t)f.last_seq));
+    json_object_set_new(root, "ts", ts(f.last_ts));
+    json_object_set_new(root, "hash", json_string(hash));
+
+    json_t *firm = json_object();
+    json_object_set_new(firm, "reporting_ccy", json_string(f.reporting_ccy));
+    json_object_set_new(firm, "trading_date", json_integer(f.trading_date));
+    json_object_set_new(firm, "session_open", json_boolean(f.session_open));
+    json_t *counts = json_object();
+    json_object_set_new(counts, "instruments", json_integer(f.n_instruments));
+    json_object_set_new(counts, "accounts", json_integer(f.n_accounts));
+    json_object_set_new(counts, "clients", json_integer(f.n_clients));
+    json_object_set_new(counts, "positions", json_integer(f.n_positions));
+    json_object_set_new(counts, "orders", json_integer(f.n_orders));
+    json_object_set_new(counts, "live_orders", json_integer(f.n_live_orders));
+    json_object_set_new(counts, "fills", json_integer(f.n_fills));
+    json_object_set_new(firm, "counts", counts);
+    json_object_set_new(firm, "exposure", exposure(&f.total));
+    json_t *classes = json_object();
+    for (int k = 0; k < OMS_ASSET_COUNT; k++)
+        json_object_set_new(classes, oms_enum_name(&oms_enum_asset_class, (unsigned)k),
+                            exposure(&f.by_class[k]));
+    json_object_set_new(firm, "asset_classes", classes);
+    json_object_set_new(firm, "excluded_instruments", json_integer(f.excluded));
+    json_object_set_new(root, "firm", firm);
+
+    static const char *const keys[8] = {"fx_rates",  "instruments", "accounts", "clients",
+                                        "positions", "orders",      "limits",   "kill_switches"};
+    json_t *arr[8];
+    for (int k = 0; k < 8; k++)
+        arr[k] = json_array();
+    int rc = oms_engine_visit_fx(e, fx_cb, arr[0]);
+    rc = rc ? rc : oms_engine_visit_instruments(e, instrument_cb, arr[1]);
+    rc = rc ? rc : oms_engine_visit_accounts(e, account_cb, arr[2]);
+    rc = rc ? rc : oms_engine_visit_clients(e, client_cb, arr[3]);
+    rc = rc ? rc : oms_engine_visit_positions(e, position_cb, arr[4]);
+    rc = rc ? rc : oms_engine_visit_orders(e, order_cb, arr[5]);
+    rc = rc ? rc : oms_engine_visit_limits(e, limit_cb, arr[6]);
+    rc = rc ? rc : oms_engine_visit_kill_switches(e, kill_cb, arr[7]);
+    for (int k = 0; k < 8; k++)
+        json_object_set_new(root, keys[k], arr[k]);
+    if (rc) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+int oms_state_dump(const oms_engine_t *e, char **out)
+{
+    json_t *j = oms_state_to_json(e);
+    if (!j)
+        return -ENOMEM;
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!s)
+        return -ENOMEM;
+    *out = s;
+    return 0;
+}
