@@ -387,4 +387,672 @@ int oms_fix_data_length_tag(int data_tag);
 /* True when the flow accepts the message type. */
 bool oms_fix_flow_accepts(oms_fix_flow_t flow, oms_fix_msgtype_t t);
 
+/* =============================================================================================
+ * The live engine's plumbing: ZeroMQ sockets, CURVE security, the config file, the venue
+ * simulator and the load generator. These sections need libzmq (and inih for the config), and the
+ * journal's durability names; nothing in them touches the core's state.
+ * ========================================================================================== */
+
+#include <signal.h>
+
+#include "journal.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * ZeroMQ plumbing (zmq_util.c)
+ *
+ * Every socket the OMS opens goes through oms_zsock_open, which sets what LESSONS.md asks for
+ * and refuses what would be unsafe:
+ *   - high-water marks sized by the caller (0, which ZeroMQ reads as "unbounded", is refused);
+ *   - LINGER bounded (at most OMS_ZMQ_LINGER_MAX_MS), so closing never hangs on a dead peer;
+ *   - a send timeout (ZMQ_SNDTIMEO, never infinite), so a peer that stops reading cannot block
+ *     the sender past it;
+ *   - on a ROUTER, ROUTER_MANDATORY, so a message to an unknown or vanished peer is an error
+ *     (EHOSTUNREACH) and not a silent drop.
+ * The send helpers return those outcomes (-EHOSTUNREACH, -EAGAIN) instead of blocking, and count
+ * them; they are expected events, so they do not touch the error trail.
+ *
+ * Plain sockets: oms_zsock_bind and oms_zsock_connect read the socket's mechanism; a socket
+ * without CURVE is allowed only when the caller says plain sockets are allowed AND the endpoint
+ * is local: tcp on 127.0.0.0/8, [::1] or localhost, or ipc:// or inproc://. Anything else is
+ * refused with an error naming the endpoint, before ZeroMQ is asked to bind or connect.
+ *
+ * A socket belongs to one thread at a time (ZeroMQ's rule); nothing here locks.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_ZMQ_HWM_DEFAULT 10000       /* messages per peer and direction */
+#define OMS_ZMQ_LINGER_DEFAULT_MS 200   /* long enough to flush a reply, short enough to exit */
+#define OMS_ZMQ_LINGER_MAX_MS 10000
+#define OMS_ZMQ_SNDTIMEO_DEFAULT_MS 5   /* a full pipe to a live peer may drain in that time; a
+                                           longer wait would stall the owner's whole loop */
+#define OMS_ZMQ_SNDTIMEO_MAX_MS 10000
+#define OMS_ZMQ_ENDPOINT_CAP 256
+#define OMS_ZMQ_ID_CAP 256              /* a ROUTER's routing id: at most 255 bytes */
+#define OMS_ZMQ_USER_ID_CAP 64          /* the ZAP user-id read back from a message */
+
+typedef struct oms_zsock_opts {
+    int sndhwm;           /* >= 1 */
+    int rcvhwm;           /* >= 1 */
+    int linger_ms;        /* 0 .. OMS_ZMQ_LINGER_MAX_MS */
+    int sndtimeo_ms;      /* 0 .. OMS_ZMQ_SNDTIMEO_MAX_MS; 0: a full pipe fails the send at once */
+    bool immediate;       /* ZMQ_IMMEDIATE: queue only on completed connections, so a send to a
+                             peer that is not there fails (EAGAIN) instead of waiting for it */
+    const char *routing_id; /* ZMQ_ROUTING_ID (1..255 bytes), NULL: ZeroMQ chooses */
+} oms_zsock_opts_t;
+
+/* Fills the defaults above (immediate false, routing_id NULL). */
+void oms_zsock_opts_default(oms_zsock_opts_t *o);
+
+/* A new socket of a ZeroMQ type with the options applied (o NULL: the defaults). 0, or -EINVAL
+ * for an option out of range, or -errno from ZeroMQ. Sets *out only on success. */
+int oms_zsock_open(void **out, void *zctx, int type, const oms_zsock_opts_t *o);
+/* zmq_close; NULL is fine. */
+void oms_zsock_close(void *sock);
+
+/* 0 when a socket with this security may use the endpoint; else -EINVAL with the reason and the
+ * endpoint in oms_errmsg(). curve: the socket uses CURVE (any tcp, ipc or inproc endpoint is then
+ * fine); otherwise plain_allowed must be true and the endpoint local (see above). */
+int oms_zmq_endpoint_check(const char *endpoint, bool curve, bool plain_allowed);
+/* True for tcp on a loopback address or localhost, ipc:// and inproc://. */
+bool oms_zmq_endpoint_is_local(const char *endpoint);
+
+/* Binds after the endpoint check (the socket's ZMQ_MECHANISM decides whether it is plain). When
+ * bound is not NULL, the actual endpoint (ZMQ_LAST_ENDPOINT: the port chosen for "tcp://...:*")
+ * is copied there. 0, -EINVAL, OMS_EFULL (bound too small) or -errno. */
+int oms_zsock_bind(void *sock, const char *endpoint, bool plain_allowed, char *bound, size_t cap);
+/* Connects after the endpoint check. 0, -EINVAL or -errno. */
+int oms_zsock_connect(void *sock, const char *endpoint, bool plain_allowed);
+
+/* What the send helpers saw, for health reports. */
+typedef struct oms_zsend_stats {
+    uint64_t sent;
+    uint64_t unreachable;   /* EHOSTUNREACH: a ROUTER peer that is unknown or gone */
+    uint64_t would_block;   /* EAGAIN: the peer's pipe stayed full for the whole send timeout */
+    uint64_t failed;        /* anything else (ETERM, ENOTSOCK, ...) */
+} oms_zsend_stats_t;
+
+/* Sends one single-frame message. 0, -EHOSTUNREACH, -EAGAIN, or another -errno (recorded with
+ * OMS_SET_ERR). st may be NULL. flags: 0 or ZMQ_DONTWAIT. */
+int oms_zsock_send(void *sock, const void *buf, size_t len, int flags, oms_zsend_stats_t *st);
+/* On a ROUTER: the routing id frame, then the message. Same results; a message is never half
+ * sent (ZeroMQ accepts or refuses the id frame, and then the rest goes with it). */
+int oms_zsock_send_to(void *sock, const void *id, size_t idlen, const void *buf, size_t len,
+                      int flags, oms_zsend_stats_t *st);
+
+/* What oms_zsock_recv read besides the payload. */
+typedef struct oms_zrecv {
+    uint8_t id[OMS_ZMQ_ID_CAP];        /* the routing id (routed receives only) */
+    size_t idlen;
+    size_t len;                        /* the payload's length, which fitted in the buffer */
+    char user_id[OMS_ZMQ_USER_ID_CAP]; /* the ZAP user-id of the connection ("" when none) */
+} oms_zrecv_t;
+
+/* Receives one message: on a ROUTER (routed true) the id frame and one payload frame, otherwise
+ * one frame. 0; -EAGAIN when nothing is there (ZMQ_DONTWAIT or the receive timeout); OMS_EFULL
+ * when the payload did not fit in cap (the message is consumed); -EPROTO when the frames were not
+ * as expected (extra frames are consumed and dropped); another -errno. */
+int oms_zsock_recv(void *sock, bool routed, void *buf, size_t cap, oms_zrecv_t *r, int flags);
+
+/* ---- the socket monitor ------------------------------------------------------------------ */
+
+#define OMS_ZMON_KINDS(X)                                                                        \
+    X(CONNECTED, "connected")           /* a connect completed (TCP level) */                  \
+    X(ACCEPTED, "accepted")             /* a bound socket accepted a connection */              \
+    X(DISCONNECTED, "disconnected")     /* a session ended */                                   \
+    X(HANDSHAKE_OK, "handshake_ok")     /* ZMTP and security handshake done */                  \
+    X(AUTH_FAILED, "auth_failed")       /* HANDSHAKE_FAILED_AUTH: ZAP refused, or no handler */ \
+    X(PROTOCOL_FAILED, "protocol_failed") /* HANDSHAKE_FAILED_PROTOCOL or _NO_DETAIL */         \
+    X(CLOSED, "closed")                 /* a listening or connecting socket closed */           \
+    X(OTHER, "other")                   /* retries, delays, bind failures, ... */
+
+#define OMS__ZMON_ENUM(c, n) OMS_ZMON_##c,
+typedef enum oms_zmon_kind { OMS_ZMON_KINDS(OMS__ZMON_ENUM) OMS_ZMON_KIND_COUNT } oms_zmon_kind_t;
+#undef OMS__ZMON_ENUM
+
+typedef struct oms_zmon_event {
+    oms_zmon_kind_t kind;
+    uint16_t zmq_event;                 /* ZMQ_EVENT_* */
+    uint32_t value;                     /* the fd, errno, or ZAP status code (AUTH_FAILED: 400) */
+    char endpoint[OMS_ZMQ_ENDPOINT_CAP];
+} oms_zmon_event_t;
+
+typedef struct oms_zmon oms_zmon_t;
+
+/* Starts monitoring sock (all events) on a fresh inproc endpoint, and connects a PAIR socket that
+ * reads the events. Open it before binding or connecting sock: events before it are lost. */
+int oms_zmon_open(oms_zmon_t **out, void *zctx, void *sock);
+/* The PAIR socket, for the owner's zmq_poll. */
+void *oms_zmon_socket(oms_zmon_t *m);
+/* The next event, waiting at most timeout_ms (0: do not wait, -1: forever). 0 or -EAGAIN. */
+int oms_zmon_read(oms_zmon_t *m, oms_zmon_event_t *ev, int timeout_ms);
+/* Events of a kind read so far. */
+uint64_t oms_zmon_count(const oms_zmon_t *m, oms_zmon_kind_t kind);
+const char *oms_zmon_kind_name(oms_zmon_kind_t kind);
+/* Stops the monitor and closes the PAIR. Call it before closing the monitored socket; NULL is
+ * fine. */
+void oms_zmon_close(oms_zmon_t *m);
+
+/* ---------------------------------------------------------------------------------------------
+ * CURVE security and the ZAP handler (security.c)
+ *
+ * Every gateway that takes connections is a CURVE server in one ZAP domain: "clients" (order
+ * entry and drop copy), "venues" (a venue's own sockets, which the engine connects to) and
+ * "admin". oms_zap_open binds the ZAP handler (a REP socket on inproc://zeromq.zap.01) in a
+ * context and serves it from its own thread; oms_curve_server_setup takes the handler as a
+ * parameter, so a CURVE server socket cannot be set up before the handler is bound. It also sets
+ * ZMQ_ZAP_ENFORCE_DOMAIN, so a handshake that the handler does not explicitly accept fails closed
+ * (libzmq otherwise lets CURVE through when no handler answers).
+ *
+ * The handler accepts a CURVE handshake only when the client's public key is in the allowlist for
+ * that very domain: a client key on the admin domain is refused, and so is any key on a domain
+ * the handler does not know, and any mechanism other than CURVE. Each refusal is counted and
+ * reported to a callback (on the handler's thread) with the key in Z85, the domain, the peer's
+ * address and the reason. An accepted connection carries the entry's user-id (a client's
+ * SenderCompID, an admin's or a venue peer's name): every message received on it returns it with
+ * zmq_msg_gets(msg, "User-Id") (oms_zrecv_t.user_id), so a gateway knows who sent each message.
+ *
+ * The allowlist is guarded by a mutex: entries may be added and removed while the handler runs
+ * (a removal affects new connections only). A client entry also lists the accounts the client may
+ * trade (oms_zap_may_trade); the check on each order is the gateway's job.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_Z85_KEY_LEN 40              /* a 32-byte CURVE key in Z85 */
+#define OMS_Z85_KEY_CAP 41
+#define OMS_ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define OMS_ZAP_MAX_ENTRIES 65536
+#define OMS_ZAP_MAX_ACCOUNTS 64         /* accounts one client entry may list */
+
+typedef enum oms_zap_domain {
+    OMS_ZAP_CLIENTS = 0,
+    OMS_ZAP_VENUES,
+    OMS_ZAP_ADMIN,
+    OMS_ZAP_DOMAIN_COUNT
+} oms_zap_domain_t;
+
+/* "clients", "venues", "admin"; NULL when out of range. */
+const char *oms_zap_domain_name(oms_zap_domain_t d);
+
+/* Decodes a Z85 key of exactly 40 characters: 0 or -EINVAL (with the reason). key may be NULL
+ * (check only). */
+int oms_z85_key_decode(const char *z85, uint8_t key[32]);
+/* A CURVE key pair in Z85. */
+typedef struct oms_curve_pair {
+    char public_key[OMS_Z85_KEY_CAP];
+    char secret_key[OMS_Z85_KEY_CAP];
+} oms_curve_pair_t;
+
+/* A new key pair. 0, or -ENOTSUP when libzmq was built without CURVE. */
+int oms_curve_keypair(oms_curve_pair_t *out);
+/* The public key of a secret key: 0 or -EINVAL. */
+int oms_curve_public_of(const char *secret_z85, char public_z85[OMS_Z85_KEY_CAP]);
+
+typedef struct oms_zap oms_zap_t;
+
+/* What a refusal callback is told. Pointers are valid during the call only. */
+typedef struct oms_zap_refusal {
+    const char *domain;        /* as the socket asked ("" when none) */
+    const char *mechanism;     /* "CURVE", "NULL", "PLAIN", ... */
+    const char *address;       /* the peer's IP address ("" for ipc and inproc) */
+    const char *key;           /* the client's public key in Z85 ("" when not CURVE) */
+    const char *reason;        /* "unknown key", "key allowed in domain clients, not admin", ... */
+} oms_zap_refusal_t;
+
+typedef void (*oms_zap_refusal_fn)(void *ctx, const oms_zap_refusal_t *r);
+
+/* Binds the ZAP handler in zctx and starts its thread. fn (may be NULL) is called for each
+ * refusal, on the handler's thread. One handler per context: a second bind fails (-EADDRINUSE). */
+int oms_zap_open(oms_zap_t **out, void *zctx, oms_zap_refusal_fn fn, void *fn_ctx);
+/* Stops the thread and closes the socket; call before zmq_ctx_term. NULL is fine. */
+void oms_zap_close(oms_zap_t *z);
+
+/* Allows a public key (Z85) in a domain with a user-id (1..OMS_ZAP_USER_ID_MAX bytes, printable).
+ * accounts (clients only; n <= OMS_ZAP_MAX_ACCOUNTS) are the accounts the client may trade.
+ * 0; -EINVAL (bad key, user-id or domain); -EEXIST when the key is already in that domain;
+ * OMS_EFULL past OMS_ZAP_MAX_ENTRIES. A key may be in several domains only by being added to
+ * each. */
+#define OMS_ZAP_USER_ID_MAX (OMS_ZMQ_USER_ID_CAP - 1)
+int oms_zap_allow(oms_zap_t *z, oms_zap_domain_t d, const char *public_z85, const char *user_id,
+                  const char *const *accounts, size_t naccounts);
+/* Removes a key from a domain: 0 or OMS_ENOTFOUND. */
+int oms_zap_remove(oms_zap_t *z, oms_zap_domain_t d, const char *public_z85);
+/* True when the client with this user-id (a SenderCompID) may trade the account. */
+bool oms_zap_may_trade(oms_zap_t *z, const char *user_id, const char *account);
+
+typedef struct oms_zap_stats {
+    uint64_t accepted;
+    uint64_t refused;
+} oms_zap_stats_t;
+void oms_zap_stats(const oms_zap_t *z, oms_zap_stats_t *out);
+
+/* Makes sock a CURVE server in a domain (ZMQ_CURVE_SERVER, ZMQ_CURVE_SECRETKEY, ZMQ_ZAP_DOMAIN,
+ * ZMQ_ZAP_ENFORCE_DOMAIN); before its bind. zap must be open in the socket's context. 0, -EINVAL
+ * (bad key or domain), or -errno (a libzmq without CURVE or without ZAP_ENFORCE_DOMAIN). */
+int oms_curve_server_setup(void *sock, const oms_zap_t *zap, oms_zap_domain_t d,
+                           const char *secret_z85);
+/* Allows every [client] of a config in the clients domain (user-id its sender_comp_id, with its
+ * accounts) and every [admin] in the admin domain (user-id its NAME). Entries without a key
+ * (plain configs) are skipped. 0 or the first error, with the section named. */
+struct oms_config;
+int oms_zap_allow_config(oms_zap_t *z, const struct oms_config *c);
+
+/* Makes sock a CURVE client of a server whose public key is known; before its connect. */
+int oms_curve_client_setup(void *sock, const char *public_z85, const char *secret_z85,
+                           const char *server_public_z85);
+
+/* ---------------------------------------------------------------------------------------------
+ * The engine's config file (config.c; docs/config.md has every key and a complete example)
+ *
+ * An INI file read with inih into a plain struct: no events here, the engine turns reference data
+ * into journaled events. Every problem is an error that names the file, the line, the section and
+ * the key ("engine.ini:12: [instrument ESZ6] tick_size: not a decimal"): unknown sections and
+ * keys, duplicate sections and keys, values of the wrong form, missing required keys, references
+ * to sections that do not exist, and counts past the limits below. Decimals are exact
+ * (oms_dec_parse, 10^-8). The loader stops at the first error.
+ *
+ * Client and account entitlements may be written on either side ([client] accounts, [account]
+ * clients, both naming [client NAME] sections by NAME); the loader checks both sides and merges
+ * them, so afterwards each side lists every pair.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_CONFIG_MAX_FILE_BYTES (4u << 20)
+#define OMS_CONFIG_MAX_CLIENTS 1024
+#define OMS_CONFIG_MAX_ADMINS 64
+#define OMS_CONFIG_MAX_VENUES 64
+#define OMS_CONFIG_MAX_INSTRUMENTS 4096
+#define OMS_CONFIG_MAX_ACCOUNTS 16384
+#define OMS_CONFIG_MAX_FX 256
+#define OMS_CONFIG_MAX_LIMITS 4096
+#define OMS_CONFIG_MAX_CLIENT_ACCOUNTS OMS_ZAP_MAX_ACCOUNTS
+#define OMS_CONFIG_MAX_SYMBOL_MAP 4096  /* per venue */
+#define OMS_CONFIG_PATH_CAP 256
+
+typedef struct oms_config_engine {
+    char journal_dir[OMS_CONFIG_PATH_CAP];      /* required */
+    oms_durability_t durability;                /* default batch */
+    uint32_t batch_max_records;                 /* default 4096 */
+    uint32_t batch_max_delay_ms;                /* default 2 */
+    uint64_t snapshot_every_events;             /* default 100000; 0: only on clean shutdown */
+    char snapshot_dir[OMS_CONFIG_PATH_CAP];     /* default <journal_dir>/snapshots */
+    uint64_t checkpoint_every_events;           /* default 10000; 0: none */
+    bool plain_sockets_allowed;                 /* default false */
+} oms_config_engine_t;
+
+typedef struct oms_config_endpoints {
+    char order_entry[OMS_ZMQ_ENDPOINT_CAP];     /* required */
+    char drop_copy[OMS_ZMQ_ENDPOINT_CAP];       /* "" : none */
+    char admin[OMS_ZMQ_ENDPOINT_CAP];           /* "" : none */
+} oms_config_endpoints_t;
+
+typedef struct oms_config_security {
+    char server_secret_key[OMS_Z85_KEY_CAP];    /* "" only with plain sockets allowed */
+    char server_public_key[OMS_Z85_KEY_CAP];    /* checked against the secret key */
+} oms_config_security_t;
+
+typedef struct oms_config_client {
+    char name[OMS_ID_CAP];
+    char public_key[OMS_Z85_KEY_CAP];           /* "" only with plain sockets allowed */
+    char sender_comp_id[OMS_ID_CAP];            /* default: the NAME */
+    char accounts[OMS_CONFIG_MAX_CLIENT_ACCOUNTS][OMS_ID_CAP];
+    uint32_t naccounts;
+    uint32_t max_msgs_per_sec;                  /* default 1000 */
+    uint32_t max_queue;                         /* default 1000 */
+    int line;                                   /* of its [client NAME] header */
+} oms_config_client_t;
+
+typedef struct oms_config_admin {
+    char name[OMS_ID_CAP];
+    char public_key[OMS_Z85_KEY_CAP];           /* "" only with plain sockets allowed */
+    int line;
+} oms_config_admin_t;
+
+typedef struct oms_config_symbol_map {
+    char symbol[OMS_SYMBOL_CAP];                /* the OMS's */
+    char venue_symbol[OMS_SYMBOL_CAP];          /* the venue's */
+} oms_config_symbol_map_t;
+
+typedef struct oms_config_venue {
+    char name[OMS_VENUE_CAP];
+    char order_endpoint[OMS_ZMQ_ENDPOINT_CAP];  /* required: the venue's ROUTER */
+    char md_endpoint[OMS_ZMQ_ENDPOINT_CAP];     /* "" : no market data */
+    char public_key[OMS_Z85_KEY_CAP];           /* the venue's server key; "" only with plain */
+    oms_config_symbol_map_t *symbol_map;        /* nsymbol_map entries; symbols not listed keep
+                                                   their name */
+    uint32_t nsymbol_map;
+    int line;
+} oms_config_venue_t;
+
+typedef struct oms_config_instrument {
+    char symbol[OMS_SYMBOL_CAP];
+    oms_asset_class_t asset_class;              /* required */
+    char quote_ccy[OMS_CCY_CAP];                /* required */
+    int64_t tick_size;                          /* required, > 0 */
+    int64_t lot_size;                           /* required, > 0 */
+    int64_t min_qty;                            /* default lot_size */
+    int64_t multiplier;                         /* default 1 */
+    int64_t expiry_ns;                          /* 0: none; required for futures */
+    bool tradable;                              /* default true */
+    char venues[OMS_MAX_VENUES][OMS_VENUE_CAP]; /* required: 1..OMS_MAX_VENUES [venue] names */
+    uint32_t nvenues;
+    int64_t ref_price;                          /* 0: none */
+    int line;
+} oms_config_instrument_t;
+
+typedef struct oms_config_account {
+    char id[OMS_ID_CAP];
+    char base_ccy[OMS_CCY_CAP];                 /* required */
+    oms_account_status_t status;                /* default active */
+    oms_book_t book;                            /* default a */
+    char clients[OMS_MAX_ACCOUNT_CLIENTS][OMS_ID_CAP]; /* [client] NAMEs */
+    uint32_t nclients;
+    int line;
+} oms_config_account_t;
+
+typedef struct oms_config_fx {
+    char base[OMS_CCY_CAP];                     /* [fx EUR/USD]: base EUR, quote USD */
+    char quote[OMS_CCY_CAP];
+    int64_t rate;                               /* required, > 0: quote per base */
+    int line;
+} oms_config_fx_t;
+
+typedef struct oms_config_limit {
+    char name[OMS_ID_CAP];
+    oms_scope_t scope;                          /* required */
+    char target[OMS_ID_CAP];                    /* required except for firm: an account ID,
+                                                   instrument SYMBOL or client NAME */
+    oms_limit_kind_t kind;                      /* required */
+    int64_t value;                              /* required, >= 0 */
+    int64_t window_ns;                          /* msg_rate only (window_ms), required there */
+    int line;
+} oms_config_limit_t;
+
+typedef struct oms_config {
+    char path[OMS_CONFIG_PATH_CAP];             /* as given to the loader */
+    oms_config_engine_t engine;
+    oms_config_endpoints_t endpoints;
+    oms_config_security_t security;
+    oms_config_client_t *clients;
+    uint32_t nclients;
+    oms_config_admin_t *admins;
+    uint32_t nadmins;
+    oms_config_venue_t *venues;
+    uint32_t nvenues;
+    oms_config_instrument_t *instruments;
+    uint32_t ninstruments;
+    oms_config_account_t *accounts;
+    uint32_t naccounts;
+    oms_config_fx_t *fx;
+    uint32_t nfx;
+    oms_config_limit_t *limits;
+    uint32_t nlimits;
+} oms_config_t;
+
+/* Reads and checks a config file. 0 with *out set (free it with oms_config_free); -EINVAL with
+ * "file:line: [section] key: problem" in oms_errmsg(); -errno when the file cannot be read;
+ * -ENOMEM. Sections keep the file's order. */
+int oms_config_load(oms_config_t **out, const char *path);
+/* The same from text in memory; name stands for the file in messages. */
+int oms_config_parse(oms_config_t **out, const char *name, const char *text, size_t len);
+void oms_config_free(oms_config_t *c);
+
+/* Lookups by name (linear: for start-up, not for hot paths); NULL when absent. */
+const oms_config_client_t *oms_config_client(const oms_config_t *c, const char *name);
+const oms_config_venue_t *oms_config_venue(const oms_config_t *c, const char *name);
+const oms_config_account_t *oms_config_account(const oms_config_t *c, const char *id);
+const oms_config_instrument_t *oms_config_instrument(const oms_config_t *c, const char *symbol);
+
+/* ---------------------------------------------------------------------------------------------
+ * The venue simulator (venue_sim.c; `oms venue-sim`)
+ *
+ * A venue on a bound ROUTER speaking FIX 4.4 (DESIGN.md, "Wire protocol") to the engine's
+ * DEALERs (or to any DEALER: the load generator talks to it directly):
+ *   D  -> 8 ack (150=0), then fills (150=F: LastQty, LastPx, CumQty, LeavesQty, AvgPx, a unique
+ *         ExecID, LastLiquidityInd 2 when it took the quote, 1 when it rested first), or a reject
+ *         (150=8 with OrdRejReason and Text)
+ *   F  -> 8 canceled (150=4), or 9 (CxlRejResponseTo 1) for an unknown or finished order
+ *   G  -> 8 replaced (150=5), or 9 (CxlRejResponseTo 2); OrderQty is the new total, fills
+ *         included: a replace to exactly the filled quantity finishes the order (39=2), below
+ *         it is refused (102=2, "OrderQty below CumQty")
+ * and it publishes a 35=W snapshot (bid and offer with sizes) per instrument on a bound PUB.
+ * Orders are keyed by (SenderCompID, ClOrdID); a cancel or replace moves the order to its new
+ * ClOrdID. OrderIDs are "<name>-<n>", ExecIDs "<name>-E<n>" (unique within a run). Answers go to
+ * the latest connection of the order's SenderCompID; one that cannot be delivered within the
+ * send timeout (the peer gone, or not reading) is dropped and counted (send_failures).
+ *
+ * The model (all decimals exact, no floating point):
+ *   quotes   each instrument's mid walks -1, 0 or +1 tick per step from its start price (never
+ *            below two ticks); bid = mid - tick, offer = mid + tick; sizes are quote_size times
+ *            1..10 (indicative: fills are not capped by them). A step is taken every
+ *            quote_interval_ms, or, when it is 0, once after each message received, which makes
+ *            the whole output a function of the seed and the input order.
+ *   orders   a limit order is marketable when it reaches the quote (buy >= offer, sell <= bid)
+ *            and then fills at the quote; a market order fills at the quote moved against it by
+ *            slippage_bps, rounded to the tick away from the order. Of marketable orders a
+ *            fraction fill_ratio fills, and of those a fraction partial_ratio fills only 1/4 to
+ *            3/4 (in steps of the quantity's last non-zero decimal place, at most 1); the
+ *            rest of an order rests (DAY, GTC, GTD) and fills when a later quote step makes it
+ *            marketable, or is canceled (IOC, FOK, market: 150=4 after any fill). A fraction
+ *            reject_ratio of new orders is rejected outright. Every new order draws the same
+ *            number of random numbers whatever happens to it, so one decision never shifts the
+ *            next order's.
+ *   faults   slow: every answer waits OMS_VENUE_SLOW_US more; drop_acks: no 150=0 is sent;
+ *            disconnect: once, after fault_after new orders, the sockets close (unsent answers
+ *            are lost) for fault_down_ms and bind again where they were (orders kept);
+ *            duplicate_fills: every fill is sent twice, same ExecID;
+ *            out_of_order: an order's answers to one message go out in reverse (fills before the
+ *            ack); unknown_fills: every fault_after-th order also brings a fill for a ClOrdID the
+ *            venue never received.
+ * Answers wait latency_us (one queue, so they keep their order). Randomness stays inside (its own
+ * splitmix64 streams from the seed): the engine journals what it receives.
+ *
+ * Threads: oms_venue_sim_open binds (so errors and the actual endpoints are known at once) on the
+ * caller's thread; oms_venue_sim_run may then run on any one thread; oms_venue_sim_stop may be
+ * called from any thread or a signal handler.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_VENUE_SIM_MAX_INSTRUMENTS 256
+#define OMS_VENUE_SIM_MAX_ORDERS 65536   /* live and recently finished orders */
+#define OMS_VENUE_SLOW_US 200000
+
+#define OMS_VENUE_FAULTS(X)                                                                      \
+    X(NONE, "none") X(SLOW, "slow") X(DROP_ACKS, "drop-acks") X(DISCONNECT, "disconnect")         \
+    X(DUPLICATE_FILLS, "duplicate-fills") X(OUT_OF_ORDER, "out-of-order")                         \
+    X(UNKNOWN_FILLS, "unknown-fills")
+#define OMS__VENUE_FAULT_ENUM(c, n) OMS_VENUE_FAULT_##c,
+typedef enum oms_venue_fault {
+    OMS_VENUE_FAULTS(OMS__VENUE_FAULT_ENUM) OMS_VENUE_FAULT_COUNT
+} oms_venue_fault_t;
+#undef OMS__VENUE_FAULT_ENUM
+
+/* The fault's name as the command line spells it; its value from a name (0 or -EINVAL). */
+const char *oms_venue_fault_name(oms_venue_fault_t f);
+int oms_venue_fault_parse(const char *name, oms_venue_fault_t *out);
+
+typedef struct oms_venue_sim_instrument {
+    char symbol[OMS_SYMBOL_CAP];
+    int64_t price;                   /* the start of the walk, > 0 */
+    int64_t tick;                    /* > 0; the price is rounded to it */
+} oms_venue_sim_instrument_t;
+
+/* Parses "SYM=PRICE[:TICK],..." (the tick defaults to the price's last decimal place: "1.0850"
+ * ticks 0.0001). 0 with *n set, or -EINVAL with the reason. */
+int oms_venue_sim_parse_instruments(const char *text, oms_venue_sim_instrument_t *out, size_t cap,
+                                    size_t *n);
+
+typedef struct oms_venue_sim_config {
+    const char *name;                /* its CompID and ExecID prefix; default "VENUE1" */
+    const char *orders_endpoint;     /* required: its ROUTER binds here */
+    const char *md_endpoint;         /* NULL: no market data */
+    uint64_t seed;
+    const oms_venue_sim_instrument_t *instruments;
+    size_t ninstruments;             /* 1..OMS_VENUE_SIM_MAX_INSTRUMENTS */
+    int64_t fill_ratio;              /* 0..1 at 10^-8; default 1 */
+    int64_t partial_ratio;           /* default 0 */
+    int64_t reject_ratio;            /* default 0 */
+    uint32_t latency_us;             /* default 0 */
+    uint32_t slippage_bps;           /* default 0 */
+    uint32_t quote_interval_ms;      /* default 100; 0: a step after each message */
+    int64_t quote_size;              /* default 100 */
+    oms_venue_fault_t fault;
+    uint32_t fault_after;            /* default 3 */
+    uint32_t fault_down_ms;          /* default 1000 */
+    const char *curve_secret;        /* NULL: plain (local endpoints only, plain_allowed) */
+    const char *const *curve_allow;  /* the public keys that may connect (domain "venues") */
+    size_t ncurve_allow;
+    bool plain_allowed;
+    oms_zap_refusal_fn on_refusal;   /* refused CURVE connections (on the ZAP thread); NULL */
+    void *on_refusal_ctx;
+    void *zctx;                      /* NULL: the simulator makes its own context. With CURVE it
+                                        binds its own ZAP handler there, so a shared context must
+                                        not have one yet */
+} oms_venue_sim_config_t;
+
+/* Fills the defaults above (everything else zero/NULL). */
+void oms_venue_sim_config_default(oms_venue_sim_config_t *c);
+
+typedef struct oms_venue_sim oms_venue_sim_t;
+
+typedef struct oms_venue_sim_stats {
+    uint64_t received, garbled;          /* messages in; ones it could not read */
+    uint64_t acks, fills, rejects, cancels, replaces, cancel_rejects;
+    uint64_t quotes;                     /* W messages published */
+    uint64_t send_failures;              /* answers not delivered (peer gone, pipe full) */
+    uint64_t disconnects;                /* disconnect faults performed */
+} oms_venue_sim_stats_t;
+
+/* Checks the config, binds the sockets (CURVE with its own ZAP handler when curve_secret is set).
+ * 0 or a negative code with the reason. */
+int oms_venue_sim_open(oms_venue_sim_t **out, const oms_venue_sim_config_t *cfg);
+/* The endpoints actually bound ("tcp://127.0.0.1:41234" for "tcp://127.0.0.1:*"); "" for none. */
+const char *oms_venue_sim_orders_endpoint(const oms_venue_sim_t *s);
+const char *oms_venue_sim_md_endpoint(const oms_venue_sim_t *s);
+/* Serves until oms_venue_sim_stop; 0, or a negative code when a socket fails. */
+int oms_venue_sim_run(oms_venue_sim_t *s);
+/* Asks run to return (async-signal-safe). */
+void oms_venue_sim_stop(oms_venue_sim_t *s);
+/* A copy of the counters (consistent once run has returned; approximate while it runs). */
+void oms_venue_sim_stats(const oms_venue_sim_t *s, oms_venue_sim_stats_t *out);
+/* NULL is fine. */
+void oms_venue_sim_close(oms_venue_sim_t *s);
+
+/* ---------------------------------------------------------------------------------------------
+ * The load generator and the echo bound (load.c; `oms load`)
+ *
+ * oms_load_run: N client DEALERs send NewOrderSingle, OrderCancelRequest and
+ * OrderCancelReplaceRequest (the mix in percent) at a total target rate, open loop: message k
+ * leaves at start + k / rate whatever came back, so a slow engine shows as latency, not as a
+ * lower offered rate. Answers are matched by ClOrdID (which encodes the message's index, so no
+ * lookup structure is needed); a cancel or replace goes to a live order of the same client, or
+ * becomes a new order when the client has none. A message is answered by the first 35=8, 9 or j
+ * naming its ClOrdID (or 3 naming its MsgSeqNum); ack latency is D sent -> the first 35=8 for it,
+ * on the monotonic clock. All memory is allocated before the first message (arrays of rate *
+ * duration entries, about 30 bytes per message); nothing is allocated per message.
+ *
+ * oms_load_echo: the bound to compare with: a bare DEALER/ROUTER echo (an echo thread on an
+ * ephemeral endpoint of the same transport, plain ZeroMQ, messages of the same size): pipelined
+ * messages per second (a window of messages in flight), and round-trip p50/p99 one at a time.
+ *
+ * The sending loop runs on one thread; between sends it waits for answers with ppoll on the
+ * sockets' ZMQ_FDs (nanosecond timeouts, no spinning), so it leaves the CPU to the engine.
+ * ------------------------------------------------------------------------------------------- */
+
+#define OMS_LOAD_MAX_CLIENTS 1024
+#define OMS_LOAD_MAX_MESSAGES 10000000u   /* rate * duration */
+#define OMS_LOAD_MAX_SYMBOLS 64
+#define OMS_LOAD_MAX_ACCOUNTS 64
+#define OMS_LOAD_MAX_REASONS 32           /* distinct reject texts counted; the rest are "other" */
+
+typedef enum oms_load_transport {
+    OMS_LOAD_TCP = 0,                     /* tcp on loopback */
+    OMS_LOAD_IPC,
+    OMS_LOAD_INPROC,
+} oms_load_transport_t;
+
+/* A percentile summary of latencies in ns. */
+typedef struct oms_latency {
+    uint64_t count;
+    int64_t min, p50, p95, p99, p999, max;
+} oms_latency_t;
+
+typedef struct oms_echo_config {
+    oms_load_transport_t transport;
+    size_t msg_size;                      /* bytes, >= 1; default 200 */
+    uint32_t messages;                    /* pipelined; default 100000 */
+    uint32_t window;                      /* messages in flight; default 1000 */
+    uint32_t roundtrips;                  /* one at a time; default 10000 */
+    void *zctx;                           /* NULL: its own (required for inproc: shared) */
+} oms_echo_config_t;
+void oms_echo_config_default(oms_echo_config_t *c);
+
+typedef struct oms_echo_result {
+    oms_load_transport_t transport;
+    size_t msg_size;
+    uint64_t messages;
+    double msgs_per_sec;                  /* pipelined (reporting only) */
+    oms_latency_t rtt;                    /* one at a time */
+} oms_echo_result_t;
+
+/* Runs the echo bound. 0 or a negative code with the reason. */
+int oms_load_echo(const oms_echo_config_t *c, oms_echo_result_t *r);
+
+typedef struct oms_load_symbol {
+    char symbol[OMS_SYMBOL_CAP];
+    int64_t price;                        /* 0: market orders */
+    int64_t tick;                         /* limit prices are price +- 0..3 ticks */
+} oms_load_symbol_t;
+
+typedef struct oms_load_config {
+    const char *endpoint;                 /* the order entry ROUTER */
+    uint32_t clients;                     /* 1..OMS_LOAD_MAX_CLIENTS */
+    uint32_t rate;                        /* messages per second, all clients together */
+    uint32_t duration_ms;
+    uint32_t mix_new, mix_cancel, mix_replace; /* percent, summing to 100 */
+    const char *const *accounts;          /* chosen at random per order; default "ACC1" */
+    size_t naccounts;
+    const oms_load_symbol_t *symbols;     /* default EURUSD=1.0850:0.0001 */
+    size_t nsymbols;
+    int64_t qty;                          /* orders are 1..10 times this; default 1 */
+    const char *const *senders;           /* SenderCompID of client i: senders[i % n]; default
+                                             "CLIENT<i+1>" */
+    size_t nsenders;
+    const char *target_comp_id;           /* default "OMS" */
+    const char *server_key;               /* CURVE: the engine's public key; NULL: plain */
+    const oms_curve_pair_t *client_keys;  /* client i uses client_keys[i % n] */
+    size_t nclient_keys;
+    bool plain_allowed;
+    uint64_t seed;
+    uint32_t drain_ms;                    /* wait this long for answers after the last send;
+                                             default 2000 */
+    void *zctx;                           /* NULL: its own */
+} oms_load_config_t;
+void oms_load_config_default(oms_load_config_t *c);
+
+/* One reject text and how often it came. */
+typedef struct oms_load_reason {
+    char text[OMS_TEXT_CAP];
+    uint64_t count;
+} oms_load_reason_t;
+
+typedef struct oms_load_result {
+    uint64_t sent, sent_new, sent_cancel, sent_replace;
+    uint64_t send_failures;               /* EAGAIN / EHOSTUNREACH: counted, not retried */
+    uint64_t answered;                    /* messages with at least one answer */
+    uint64_t unanswered;                  /* messages still without one after the drain */
+    uint64_t acks, fills, partial_fills, rejects, cancels, replaces, cancel_rejects;
+    uint64_t session_rejects, business_rejects, unmatched, invalid;
+    double elapsed_s;                     /* first send to last answer (or end of the drain) */
+    double offered_per_sec;               /* sent / sending time */
+    double answered_per_sec;              /* answered / elapsed_s: the throughput */
+    size_t avg_msg_size;                  /* of the messages sent, for the echo */
+    oms_latency_t ack;                    /* D sent -> first 35=8 for it */
+    oms_load_reason_t reasons[OMS_LOAD_MAX_REASONS + 1]; /* the last is "other" */
+    size_t nreasons;
+} oms_load_result_t;
+
+/* Runs the load. 0 or a negative code with the reason. *stop (may be NULL; a signal handler
+ * increments it) ends the sending phase when it becomes 1, and the wait for answers at 2. */
+int oms_load_run(const oms_load_config_t *c, oms_load_result_t *r,
+                 const volatile sig_atomic_t *stop);
+
+/* Sorts v[0..n) in place and fills the summary (nearest-rank percentiles). */
+void oms_latency_summarize(int64_t *v, size_t n, oms_latency_t *out);
+
 #endif /* OMS_ADAPTERS_H */

@@ -23,7 +23,10 @@
 #define OMS_CLI_COMMANDS(X) \
     X(demo)                 \
     X(journal)              \
-    X(replay)
+    X(replay)               \
+    X(venue_sim)            \
+    X(load)                 \
+    X(keygen)
 
 #define OMS_CLI_DECLARE(name) extern const oms_cli_command_t oms__cmd_##name;
 OMS_CLI_COMMANDS(OMS_CLI_DECLARE)
