@@ -155,6 +155,19 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
     X(EXPIRED, "expired", 'C') X(PENDING_REPLACE, "pending_replace", 'E')
 /* CxlRejResponseTo (434). */
 #define OMS_ENUM_RESPONSE_TO(X) X(CANCEL, "cancel", '1') X(REPLACE, "replace", '2')
+/* Routing (routing.c): a venue's state; the tie-breakers applied after price; why a routing
+ * decision was taken, what it did, and what became of each venue it considered. */
+#define OMS_ENUM_VENUE_STATUS(X) X(UP, "up", -1) X(DOWN, "down", -1) X(HALTED, "halted", -1)
+#define OMS_ENUM_TIEBREAK(X)                                                                     \
+    X(NONE, "none", -1) X(FILL_RATIO, "fill_ratio", -1) X(LATENCY, "latency", -1)                  \
+    X(PRIORITY, "priority", -1)
+#define OMS_ENUM_ROUTE_TRIGGER(X)                                                                \
+    X(NEW, "new", -1) X(REROUTE, "reroute", -1) X(REPLACE, "replace", -1) X(HEDGE, "hedge", -1)
+#define OMS_ENUM_ROUTE_ACTION(X)                                                                 \
+    X(VENUE, "venue", -1) X(SPLIT, "split", -1) X(INTERNAL, "internal", -1) X(NONE, "none", -1)
+#define OMS_ENUM_CANDIDATE(X)                                                                    \
+    X(NONE, "none", -1) X(CHOSEN, "chosen", -1) X(ELIGIBLE, "eligible", -1) X(DOWN, "down", -1)    \
+    X(HALTED, "halted", -1) X(NO_QUOTE, "no_quote", -1) X(EXCLUDED, "excluded", -1)
 
 /*
  * Why something was rejected (or canceled): one code per check, X(C_NAME, "json", OrdRejReason
@@ -216,7 +229,9 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
     X(UNKNOWN_CURRENCY, "unknown_currency", 99, 99)                                              \
     X(UNKNOWN_CLIENT, "unknown_client", 99, 1)                                                   \
     X(INVALID_LIMIT, "invalid_limit", 99, 99)                                                  \
-    X(MISSING_FIELD, "missing_field", 99, 99)
+    X(MISSING_FIELD, "missing_field", 99, 99)                                                    \
+    X(NO_VENUE, "no_venue", 99, 99)                                                              \
+    X(INVALID_ROUTING, "invalid_routing", 99, 99)
 
 #define OMS__DECLARE_ENUM(type, prefix, LIST)                                                    \
     typedef enum { LIST(OMS__ENUM_CONST_##prefix) prefix##COUNT } type;
@@ -234,6 +249,11 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
 #define OMS__ENUM_CONST_OMS_EXEC_(c, j, f) OMS_EXEC_##c,
 #define OMS__ENUM_CONST_OMS_STATUS_(c, j, f) OMS_STATUS_##c,
 #define OMS__ENUM_CONST_OMS_RESPONSE_(c, j, f) OMS_RESPONSE_##c,
+#define OMS__ENUM_CONST_OMS_VSTATUS_(c, j, f) OMS_VSTATUS_##c,
+#define OMS__ENUM_CONST_OMS_TIEBREAK_(c, j, f) OMS_TIEBREAK_##c,
+#define OMS__ENUM_CONST_OMS_TRIGGER_(c, j, f) OMS_TRIGGER_##c,
+#define OMS__ENUM_CONST_OMS_ROUTE_(c, j, f) OMS_ROUTE_##c,
+#define OMS__ENUM_CONST_OMS_CAND_(c, j, f) OMS_CAND_##c,
 #define OMS__ENUM_CONST_OMS_REASON_(c, j, o, x) OMS_REASON_##c,
 
 OMS__DECLARE_ENUM(oms_asset_class_t, OMS_ASSET_, OMS_ENUM_ASSET_CLASS)
@@ -250,6 +270,11 @@ OMS__DECLARE_ENUM(oms_session_phase_t, OMS_SESSION_, OMS_ENUM_SESSION_PHASE)
 OMS__DECLARE_ENUM(oms_exec_type_t, OMS_EXEC_, OMS_ENUM_EXEC_TYPE)
 OMS__DECLARE_ENUM(oms_ord_status_t, OMS_STATUS_, OMS_ENUM_ORD_STATUS)
 OMS__DECLARE_ENUM(oms_response_to_t, OMS_RESPONSE_, OMS_ENUM_RESPONSE_TO)
+OMS__DECLARE_ENUM(oms_venue_status_t, OMS_VSTATUS_, OMS_ENUM_VENUE_STATUS)
+OMS__DECLARE_ENUM(oms_tiebreak_t, OMS_TIEBREAK_, OMS_ENUM_TIEBREAK)
+OMS__DECLARE_ENUM(oms_route_trigger_t, OMS_TRIGGER_, OMS_ENUM_ROUTE_TRIGGER)
+OMS__DECLARE_ENUM(oms_route_action_t, OMS_ROUTE_, OMS_ENUM_ROUTE_ACTION)
+OMS__DECLARE_ENUM(oms_candidate_t, OMS_CAND_, OMS_ENUM_CANDIDATE)
 OMS__DECLARE_ENUM(oms_reason_t, OMS_REASON_, OMS_REASONS)
 
 /* An enumeration's names and FIX codes, for generic code (codecs, JSON, FIX). */
@@ -263,7 +288,8 @@ typedef struct oms_enum_desc {
 extern const oms_enum_desc_t oms_enum_asset_class, oms_enum_account_status, oms_enum_book,
     oms_enum_side, oms_enum_ord_type, oms_enum_tif, oms_enum_liquidity, oms_enum_scope,
     oms_enum_limit_kind, oms_enum_ks_mode, oms_enum_session_phase, oms_enum_exec_type,
-    oms_enum_ord_status, oms_enum_response_to, oms_enum_reason;
+    oms_enum_ord_status, oms_enum_response_to, oms_enum_reason, oms_enum_venue_status,
+    oms_enum_tiebreak, oms_enum_route_trigger, oms_enum_route_action, oms_enum_candidate;
 
 /* The name of value v, or NULL when v is out of range. */
 const char *oms_enum_name(const oms_enum_desc_t *e, unsigned v);
@@ -294,7 +320,10 @@ int oms_reason_fix_cxl_rej(oms_reason_t r);
  * with the type's version raised. Type numbers 1..999 are the journal record types; 1000 is
  * reserved for raw FIX text (the CLI); outputs use 500..599.
  *
- * Format history: instrument v2 added ref_price; quote v2 added bid_size and ask_size.
+ * Format history: instrument v2 added ref_price; quote v2 added bid_size and ask_size; type 70
+ * checkpoint added; routing added inputs 80-84 (venue_status, routing_policy, set_book_rule,
+ * clear_book_rule, set_hedge_threshold) and outputs 507-509 (routing_decision, internal_fill,
+ * hedge_order).
  * ------------------------------------------------------------------------------------------- */
 
 #define OMS_ID_CAP 32     /* ClOrdIDs, accounts, clients, exec ids: 31 bytes */
@@ -304,7 +333,10 @@ int oms_reason_fix_cxl_rej(oms_reason_t r);
 #define OMS_TEXT_CAP 64   /* free text: 63 bytes */
 #define OMS_MAX_VENUES 4  /* venues an instrument trades on */
 #define OMS_MAX_ACCOUNT_CLIENTS 8 /* clients entitled to an account */
+#define OMS_RATIONALE_CAP 160 /* a routing decision's reason: 159 bytes */
 #define OMS_EVENT_MAX_ENCODED 1024 /* no event's binary form is longer */
+/* The venue named in the reports of a fill the house gave a client from its own book (B-book). */
+#define OMS_VENUE_INTERNAL "INTERNAL"
 #define OMS_EVENT_TYPE_FIX_RAW 1000 /* reserved: raw FIX text records (CLI), never an event here */
 
 typedef enum { OMS_DIR_IN = 1, OMS_DIR_OUT = 2 } oms_event_dir_t;
@@ -433,6 +465,36 @@ typedef enum {
     F(T, ENUM, phase, 1, 0, 1, &oms_enum_session_phase)                                          \
     F(T, U32, trading_date, 1, 0, 1, NULL)
 #define OMS_FIELDS_timer(F, T) F(T, U64, tick, 1, 0, 1, NULL)
+/* Routing inputs (routing.c documents their rules). */
+#define OMS_FIELDS_venue_status(F, T)                                                            \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, ENUM, status, 1, 0, 1, &oms_enum_venue_status)                                          \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+#define OMS_FIELDS_routing_policy(F, T)                                                          \
+    F(T, ENUM, tiebreak1, 1, 0, 1, &oms_enum_tiebreak)                                           \
+    F(T, ENUM, tiebreak2, 1, 0, 1, &oms_enum_tiebreak)                                           \
+    F(T, ENUM, tiebreak3, 1, 0, 1, &oms_enum_tiebreak)                                           \
+    F(T, U8, max_reroutes, 1, 0, 1, NULL)                                                        \
+    F(T, BOOL, split, 1, 0, 1, NULL)                                                             \
+    F(T, STR, house_account, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_set_book_rule(F, T)                                                           \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, book, 1, 0, 1, &oms_enum_book)                                                    \
+    F(T, QTY, max_internal_qty, 1, 0, 1, NULL)
+#define OMS_FIELDS_clear_book_rule(F, T)                                                         \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)
+#define OMS_FIELDS_set_hedge_threshold(F, T)                                                     \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, QTY, threshold, 1, 0, 1, NULL)
+/* The live engine's proof of its state, journaled every so often: the state hash right after
+ * of_seq (the record before this one) and the version of the engine that computed it.
+ * `oms replay --verify` compares them; applying one changes nothing but last_seq and last_ts. */
+#define OMS_FIELDS_checkpoint(F, T)                                                              \
+    F(T, U64, of_seq, 1, 0, 1, NULL)                                                             \
+    F(T, U64, state_hash, 1, 0, 1, NULL)                                                         \
+    F(T, STR, engine_version, 1, OMS_ID_CAP, 1, NULL)
 /* Outputs. */
 #define OMS_FIELDS_exec_report(F, T)                                                             \
     F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
@@ -517,6 +579,84 @@ typedef enum {
     F(T, ENUM, reason, 1, 0, 1, &oms_enum_reason)                                                \
     F(T, STR, id, 1, OMS_ID_CAP, 1, NULL)                                                        \
     F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+/*
+ * A routing decision, self-describing for the audit trail (MiFID II best execution): the order
+ * and the quantity being placed, why a decision was needed (trigger: a new order, a re-route
+ * after a venue reject or a venue going down, the re-placement after a replace, a house hedge),
+ * what was done (action: one venue, a split, an internal fill, or nothing: no venue), the chosen
+ * venue and price, and up to OMS_MAX_VENUES candidates c1..c4, best first (n_candidates of them;
+ * the others have status none): each with its status (chosen, eligible: ranked but not chosen,
+ * down, halted, no_quote, excluded after a reject of this order), its priority (place in the
+ * instrument's venue list, from 1), its quote on the order's side (px, size; 0 without one), its
+ * statistics from the journal (venue orders, fill and reject ratios at 10^-8, mean ack and first
+ * fill latency in ns; 0 without samples), the quantity sent to it and the venue ClOrdID of that
+ * child order. `reason` says it in words, e.g. "best ask 1.08502 at LMAX; EBS 1.08504".
+ * Where it comes among the outputs of an event: a new order to market gives exec_report
+ * (pending_new), routing_decision, one venue_order per child; a new order no venue can take gives
+ * exec_report (rejected, reason no_venue), routing_decision; an internal fill gives exec_report
+ * (new), routing_decision, internal_fill, exec_report (trade); a hedge gives hedge_order,
+ * exec_report (pending_new), routing_decision, venue_order(s); a re-route gives
+ * routing_decision, venue_order(s) (or routing_decision alone when nothing can take it).
+ */
+#define OMS__CANDIDATE_FIELDS(F, T, c)                                                           \
+    F(T, STR, c##_venue, 1, OMS_VENUE_CAP, 1, NULL)                                              \
+    F(T, ENUM, c##_status, 1, 0, 1, &oms_enum_candidate)                                         \
+    F(T, U8, c##_priority, 1, 0, 1, NULL)                                                        \
+    F(T, PRICE, c##_px, 1, 0, 1, NULL)                                                           \
+    F(T, QTY, c##_size, 1, 0, 1, NULL)                                                           \
+    F(T, U64, c##_orders, 1, 0, 1, NULL)                                                         \
+    F(T, DEC, c##_fill_ratio, 1, 0, 1, NULL)                                                     \
+    F(T, DEC, c##_reject_ratio, 1, 0, 1, NULL)                                                   \
+    F(T, I64, c##_ack_latency_ns, 1, 0, 1, NULL)                                                 \
+    F(T, I64, c##_fill_latency_ns, 1, 0, 1, NULL)                                                \
+    F(T, QTY, c##_qty, 1, 0, 1, NULL)                                                            \
+    F(T, STR, c##_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_routing_decision(F, T)                                                        \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, ENUM, ord_type, 1, 0, 1, &oms_enum_ord_type)                                            \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
+    F(T, ENUM, book, 1, 0, 1, &oms_enum_book)                                                    \
+    F(T, ENUM, trigger, 1, 0, 1, &oms_enum_route_trigger)                                        \
+    F(T, ENUM, action, 1, 0, 1, &oms_enum_route_action)                                          \
+    F(T, U8, attempt, 1, 0, 1, NULL)                                                             \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, PRICE, px, 1, 0, 1, NULL)                                                               \
+    F(T, U8, n_candidates, 1, 0, 1, NULL)                                                        \
+    OMS__CANDIDATE_FIELDS(F, T, c1)                                                              \
+    OMS__CANDIDATE_FIELDS(F, T, c2)                                                              \
+    OMS__CANDIDATE_FIELDS(F, T, c3)                                                              \
+    OMS__CANDIDATE_FIELDS(F, T, c4)                                                              \
+    F(T, STR, reason, 1, OMS_RATIONALE_CAP, 1, NULL)
+/* The house filled a client's order from its own book at the quote and took the other side. */
+#define OMS_FIELDS_internal_fill(F, T)                                                           \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, exec_id, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, house_account, 1, OMS_ID_CAP, 1, NULL)                                             \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, px, 1, 0, 1, NULL)                                                               \
+    F(T, STR, quote_venue, 1, OMS_VENUE_CAP, 1, NULL)
+/* The house's net position in an instrument reached its hedge threshold: the engine places an
+ * order of the house account for the residual (position plus the house's working orders). */
+#define OMS_FIELDS_hedge_order(F, T)                                                             \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, house_account, 1, OMS_ID_CAP, 1, NULL)                                             \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, QTY, position, 1, 0, 1, NULL)                                                           \
+    F(T, QTY, working, 1, 0, 1, NULL)                                                            \
+    F(T, QTY, threshold, 1, 0, 1, NULL)
 
 /*
  * X(number, C_NAME, name, version, direction, FIELDS, struct name). Several types share a field
@@ -562,6 +702,15 @@ typedef enum {
     X(52, KILL_SWITCH, kill_switch, 1, OMS_DIR_IN, OMS_FIELDS_kill_switch, kill_switch)          \
     X(60, SESSION, session, 1, OMS_DIR_IN, OMS_FIELDS_session, session)                          \
     X(61, TIMER, timer, 1, OMS_DIR_IN, OMS_FIELDS_timer, timer)                                  \
+    X(70, CHECKPOINT, checkpoint, 1, OMS_DIR_IN, OMS_FIELDS_checkpoint, checkpoint)              \
+    X(80, VENUE_STATUS, venue_status, 1, OMS_DIR_IN, OMS_FIELDS_venue_status, venue_status)      \
+    X(81, ROUTING_POLICY, routing_policy, 1, OMS_DIR_IN, OMS_FIELDS_routing_policy,              \
+      routing_policy)                                                                            \
+    X(82, SET_BOOK_RULE, set_book_rule, 1, OMS_DIR_IN, OMS_FIELDS_set_book_rule, set_book_rule)  \
+    X(83, CLEAR_BOOK_RULE, clear_book_rule, 1, OMS_DIR_IN, OMS_FIELDS_clear_book_rule,           \
+      clear_book_rule)                                                                           \
+    X(84, SET_HEDGE_THRESHOLD, set_hedge_threshold, 1, OMS_DIR_IN,                               \
+      OMS_FIELDS_set_hedge_threshold, set_hedge_threshold)                                       \
     X(500, EXEC_REPORT, exec_report, 1, OMS_DIR_OUT, OMS_FIELDS_exec_report, exec_report)        \
     X(501, CANCEL_REJECT, cancel_reject, 1, OMS_DIR_OUT, OMS_FIELDS_cancel_reject, cancel_reject) \
     X(502, VENUE_ORDER, venue_order, 1, OMS_DIR_OUT, OMS_FIELDS_venue_order, venue_order)        \
@@ -570,7 +719,11 @@ typedef enum {
     X(505, KILL_SWITCH_TRIPPED, kill_switch_tripped, 1, OMS_DIR_OUT,                             \
       OMS_FIELDS_kill_switch_tripped, kill_switch_tripped)                                       \
     X(506, INPUT_REJECTED, input_rejected, 1, OMS_DIR_OUT, OMS_FIELDS_input_rejected,            \
-      input_rejected)
+      input_rejected)                                                                            \
+    X(507, ROUTING_DECISION, routing_decision, 1, OMS_DIR_OUT, OMS_FIELDS_routing_decision,      \
+      routing_decision)                                                                          \
+    X(508, INTERNAL_FILL, internal_fill, 1, OMS_DIR_OUT, OMS_FIELDS_internal_fill, internal_fill) \
+    X(509, HEDGE_ORDER, hedge_order, 1, OMS_DIR_OUT, OMS_FIELDS_hedge_order, hedge_order)
 
 /* Event type numbers: OMS_EV_NEW_ORDER == 20, ... */
 #define OMS__EV_NUM(num, C, name, ver, dir, FIELDS, st) OMS_EV_##C = num,
@@ -616,6 +769,12 @@ OMS__STRUCTS(OMS_FIELDS_clear_limit, clear_limit)
 OMS__STRUCTS(OMS_FIELDS_kill_switch, kill_switch)
 OMS__STRUCTS(OMS_FIELDS_session, session)
 OMS__STRUCTS(OMS_FIELDS_timer, timer)
+OMS__STRUCTS(OMS_FIELDS_venue_status, venue_status)
+OMS__STRUCTS(OMS_FIELDS_routing_policy, routing_policy)
+OMS__STRUCTS(OMS_FIELDS_set_book_rule, set_book_rule)
+OMS__STRUCTS(OMS_FIELDS_clear_book_rule, clear_book_rule)
+OMS__STRUCTS(OMS_FIELDS_set_hedge_threshold, set_hedge_threshold)
+OMS__STRUCTS(OMS_FIELDS_checkpoint, checkpoint)
 OMS__STRUCTS(OMS_FIELDS_exec_report, exec_report)
 OMS__STRUCTS(OMS_FIELDS_cancel_reject, cancel_reject)
 OMS__STRUCTS(OMS_FIELDS_venue_order, venue_order)
@@ -623,6 +782,9 @@ OMS__STRUCTS(OMS_FIELDS_venue_cancel, venue_cancel)
 OMS__STRUCTS(OMS_FIELDS_venue_replace, venue_replace)
 OMS__STRUCTS(OMS_FIELDS_kill_switch_tripped, kill_switch_tripped)
 OMS__STRUCTS(OMS_FIELDS_input_rejected, input_rejected)
+OMS__STRUCTS(OMS_FIELDS_routing_decision, routing_decision)
+OMS__STRUCTS(OMS_FIELDS_internal_fill, internal_fill)
+OMS__STRUCTS(OMS_FIELDS_hedge_order, hedge_order)
 #undef OMS__STRUCTS
 
 /* An event: its type number and, in the member named like the type, its fields
@@ -695,7 +857,7 @@ int oms_event_encode_version(const oms_event_t *ev, uint8_t version, uint8_t *bu
 int oms_event_decode(uint16_t type, const uint8_t *buf, size_t len, oms_event_t *out);
 
 /* ---------------------------------------------------------------------------------------------
- * The engine (engine.c, orders.c, positions.c, risk.c, snapshot.c)
+ * The engine (engine.c, orders.c, routing.c, positions.c, risk.c, snapshot.c)
  *
  * One entry point, oms_engine_apply(), folds an input event into the state and appends the
  * outputs it causes (execution reports and cancel rejects to clients, requests to venues, derived
@@ -703,9 +865,16 @@ int oms_event_decode(uint16_t type, const uint8_t *buf, size_t len, oms_event_t 
  * same sequence of (seq, ts, event) gives the same state and the same outputs, byte for byte: no
  * clock, no randomness, no floating point, no iteration in hash-table order, and every identifier
  * the engine assigns is derived from sequence numbers:
- *   OrderID           "O<seq>"       seq of the new_order
+ *   OrderID           "O<seq>"       seq of the new_order; "O<seq>-<k>" for the k-th hedge
+ *                                    order the engine places for the house during event seq
+ *   ClOrdID of a hedge "H<seq>" / "H<seq>-<k>" like its OrderID (the house client's namespace)
  *   ExecID            "E<seq>" for the first report of an event, "E<seq>-<k>" for the k-th after
- *   venue ClOrdID     "V<seq>" for the first venue request of an event, "V<seq>-<k>" after
+ *   venue ClOrdID     "V<seq>" for the first venue request of an event, "V<seq>-<k>" after: one
+ *                     per child order sent (a split sends several) and per cancel or replace
+ *   internal exec id  "I<seq>": the house's fill of a B-book order (venue OMS_VENUE_INTERNAL)
+ * An order goes to market as one or more child orders (routing.c chooses the venues; orders.c
+ * keeps the client's order and its children consistent): the client sees one order whose CumQty,
+ * LeavesQty and AvgPx aggregate its children's fills.
  * Memory is allocated once, at creation, from the capacities in the config; a full pool answers
  * with an explicit reject (reason "capacity"), never with an allocation. The output buffer grows
  * (realloc) only when one event produces more outputs than it ever did before.
@@ -728,6 +897,9 @@ typedef struct oms_engine_config {
     uint32_t max_fills;        /* default 524288: the fills of the orders held */
     uint32_t max_aliases;      /* default 1048576: ClOrdIDs and venue ClOrdIDs of the orders held */
     uint32_t rate_window_max;  /* default 256: the largest msg_rate limit (timestamps per client) */
+    uint32_t max_legs;         /* default 524288: child (venue) orders of the orders held;
+                                  max_legs + 4 * (max_instruments + 1) < 2^20 */
+    uint32_t max_book_rules;   /* default 16384: book rules (account x instrument) */
     /* Where the pools and maps come from: pool_alloc returns `size` zeroed bytes (NULL when it
      * cannot), pool_free releases them. NULL for calloc and free. A deployment can pass an
      * allocator that uses huge pages or locked memory; core itself makes no system call. */
@@ -849,6 +1021,15 @@ typedef struct oms_instrument_view {
     int64_t net_qty;                /* firm-wide */
     oms_exposure_t exposure_quote;  /* quote currency */
     oms_exposure_t exposure_reporting;
+    /* routing: the latest quote of each of its venues (in the order of ref->venues), and the
+     * house's hedge threshold (0: the house does not hedge it) */
+    uint8_t n_venue_quotes;
+    struct {
+        const char *venue;
+        int64_t bid, ask, bid_size, ask_size;
+    } venue_quotes[OMS_MAX_VENUES];
+    int64_t hedge_threshold;
+    int hedge_blocked; /* its last hedge was refused at once; retried after a change */
 } oms_instrument_view_t;
 int oms_engine_visit_instruments(const oms_engine_t *e,
                                  int (*cb)(void *, const oms_instrument_view_t *), void *ctx);
@@ -895,6 +1076,17 @@ typedef struct oms_order_view {
     const char *engine_cancel;    /* "", "sent", "deferred" or "refused": a kill-switch or expiry cancel */
     const char *engine_cancel_venue_cl_ord_id; /* while "sent" */
     uint32_t n_fills;
+    /* routing: venue, venue_cl_ord_id, venue_order_id and the *_venue_cl_ord_id fields above
+     * describe the order's current child (its first live one, else its latest; see
+     * oms_engine_visit_legs for all of them); an internalized order has venue
+     * OMS_VENUE_INTERNAL and no child */
+    uint8_t book;                 /* the book applied when it was accepted (oms_book_t) */
+    int internal;                 /* filled by the house from its own book */
+    int hedge;                    /* placed by the engine to hedge the house */
+    uint32_t n_legs;              /* child orders sent */
+    int64_t idle_qty;             /* part of LeavesQty at no venue (awaiting a re-route, or not
+                                     to be placed again) */
+    uint32_t reroutes;
 } oms_order_view_t;
 int oms_engine_visit_orders(const oms_engine_t *e, int (*cb)(void *, const oms_order_view_t *),
                             void *ctx);
@@ -916,5 +1108,58 @@ typedef struct oms_kill_view {
 } oms_kill_view_t;
 int oms_engine_visit_kill_switches(const oms_engine_t *e, int (*cb)(void *, const oms_kill_view_t *),
                                    void *ctx);
+
+/* A child order: one venue order of an order, in the order's sequence then in creation order. */
+typedef struct oms_leg_view {
+    const char *order_id;        /* the parent's OrderID */
+    uint32_t index;              /* 1 for the order's first child, ... */
+    const char *venue, *venue_cl_ord_id, *venue_order_id;
+    const char *state;           /* "pending_new", "working", "done_for_day" or "done" */
+    const char *end;             /* when done: "filled", "canceled", "rejected", "expired" or
+                                    "done_for_day"; else "" */
+    const char *request;         /* "", "cancel" or "replace": the engine's request outstanding */
+    const char *request_venue_cl_ord_id;
+    int64_t qty, cum_qty, leaves_qty, price, stop_px;
+    int64_t sent_ts;
+    int live;
+} oms_leg_view_t;
+int oms_engine_visit_legs(const oms_engine_t *e, int (*cb)(void *, const oms_leg_view_t *),
+                          void *ctx);
+
+/* A venue: its status (venue_status events; up until one says otherwise) and its execution
+ * statistics, derived from the journal: child orders sent, acknowledged, rejected, with a fill,
+ * fills; ratios at 10^-8 of the orders sent; mean latencies in ns between journaled timestamps
+ * (sent to acknowledged, sent to first fill). */
+typedef struct oms_venue_view {
+    const char *venue;
+    uint8_t status;              /* oms_venue_status_t */
+    const char *status_text;
+    uint64_t status_seq;         /* 0: never set */
+    uint64_t orders, acks, rejects, filled_orders, fills;
+    int64_t fill_ratio, reject_ratio;
+    int64_t ack_latency_ns, fill_latency_ns;
+    uint64_t ack_samples, fill_samples;
+} oms_venue_view_t;
+int oms_engine_visit_venues(const oms_engine_t *e, int (*cb)(void *, const oms_venue_view_t *),
+                            void *ctx);
+
+/* The routing policy (routing_policy event; routing.c has the defaults). */
+typedef struct oms_routing_view {
+    uint8_t tiebreak[3];         /* oms_tiebreak_t, in the order applied after price */
+    uint8_t max_reroutes;
+    int split;
+    const char *house_account;   /* "" while there is none: nothing is internalized */
+    uint64_t since_seq;          /* 0: the defaults */
+} oms_routing_view_t;
+int oms_engine_routing(const oms_engine_t *e, oms_routing_view_t *v);
+
+typedef struct oms_book_rule_view {
+    const char *account, *symbol; /* symbol "" : every instrument of the account */
+    uint8_t book;                 /* oms_book_t */
+    int64_t max_internal_qty;     /* hybrid: orders up to this quantity are internalized */
+    uint64_t since_seq;
+} oms_book_rule_view_t;
+int oms_engine_visit_book_rules(const oms_engine_t *e,
+                                int (*cb)(void *, const oms_book_rule_view_t *), void *ctx);
 
 #endif /* OMS_CORE_H */

@@ -5,9 +5,10 @@
  * Invariants kept across the modules:
  * - Entities (currencies, venues, clients, instruments, accounts, positions) get indices in
  *   creation order and are never freed, so indices are a function of the journal.
- * - Orders, fills and aliases live in pools with free lists; their indices are never observable:
- *   every iteration that reaches an output or a decision walks the order list, which is kept in
- *   sequence order, or a per-order list kept in arrival order.
+ * - Orders, legs (child venue orders), fills, aliases and book rules live in pools with free
+ *   lists; their indices are never observable: every iteration that reaches an output or a
+ *   decision walks the order list, which is kept in sequence order, or a per-order (per-account)
+ *   list kept in arrival order.
  * - Hash maps (map.c) are lookup structures only; nothing ever iterates them.
  * - Derived figures (working quantities, per-instrument sums, cached firm totals) are updated
  *   incrementally and can always be recomputed from the primary state (oms_engine_check).
@@ -98,9 +99,24 @@ typedef struct oms_currency {
     char code[OMS_CCY_CAP];
 } oms_currency_t;
 
+/* Execution statistics of a venue, from journaled events only (routing.c). */
+typedef struct oms_venue_stats {
+    uint64_t orders, acks, rejects, filled_orders, fills;
+    uint64_t ack_ns_sum, ack_n, fill_ns_sum, fill_n; /* sent->ack, sent->first fill */
+} oms_venue_stats_t;
+
 typedef struct oms_venue {
     char name[OMS_VENUE_CAP];
+    uint8_t status; /* oms_venue_status_t */
+    uint64_t status_seq;
+    char status_text[OMS_TEXT_CAP];
+    oms_venue_stats_t st;
 } oms_venue_t;
+
+/* The latest quote of one venue of an instrument. */
+typedef struct oms_vquote {
+    int64_t bid, ask, bid_size, ask_size;
+} oms_vquote_t;
 
 typedef struct oms_client {
     char id[OMS_ID_CAP];
@@ -117,9 +133,13 @@ typedef struct oms_instrument {
     /* market data */
     int64_t bid, ask, bid_size, ask_size, mark, val_px;
     uint16_t quote_venue; /* UINT16_MAX before the first quote */
+    oms_vquote_t vq[OMS_MAX_VENUES]; /* per venue of venues[], for routing */
     /* primary per-instrument state */
     oms_limits_t limits;
     oms_kill_t kill;
+    int64_t hedge_threshold; /* 0: the house does not hedge it */
+    uint64_t hedge_seq;
+    uint8_t hedge_blocked; /* its last hedge was refused at once: timer ticks wait for a change */
     /* derived: exact sums over the positions in this instrument */
     oms_i128 q_net, q_gross, w_net, w_gross, credit_q, realized_day, unreal_sod;
     oms_i128 cost; /* sum of each position's cost round(qty * avg_px), at 10^-8 */
@@ -137,6 +157,7 @@ typedef struct oms_account {
     uint32_t clients[OMS_MAX_ACCOUNT_CLIENTS];
     oms_limits_t limits;
     oms_kill_t kill;
+    uint32_t first_rule, last_rule; /* its book rules, in creation order */
     /* derived */
     uint32_t open_orders;
     uint32_t first_pos, last_pos, npos;
@@ -175,23 +196,53 @@ enum { PEND_NONE = 0, PEND_CANCEL, PEND_REPLACE };
 enum { SYS_NONE = 0, SYS_SENT, SYS_DEFERRED, SYS_REFUSED };
 enum { ALIAS_CLIENT = 1, ALIAS_VENUE_NEW, ALIAS_VENUE_CANCEL, ALIAS_VENUE_REPLACE };
 
+/* How an order went out (oms_order_t.route). */
+enum { ROUTE_NONE = 0, ROUTE_MARKET, ROUTE_INTERNAL };
+
+/* A leg: one child order of an order at one venue (orders.c). Its state follows the venue's
+ * reports; `req` is the engine's cancel or replace outstanding on it. When a leg ends without
+ * being filled, its open quantity goes back to its order as idle quantity and its qty becomes
+ * what it filled, so that qty - cum_qty is always what is open at the venue. */
+enum { LEG_PENDING = 0, LEG_WORKING, LEG_DFD, LEG_DONE, LEG_STATE_COUNT };
+enum { LEND_NONE = 0, LEND_FILLED, LEND_CANCELED, LEND_REJECTED, LEND_EXPIRED, LEND_DFD, LEND_COUNT };
+enum { LREQ_NONE = 0, LREQ_CANCEL, LREQ_REPLACE };
+
+typedef struct oms_leg {
+    uint32_t order, next; /* the parent; its next leg in creation order (or the free list) */
+    uint16_t venue;
+    uint8_t state, end, req, acked, filled; /* filled: had a fill (counted once in the stats) */
+    int64_t qty, cum_qty, price, stop_px;   /* at the venue; qty includes what is filled */
+    int64_t req_qty, req_price, req_stop_px; /* the replace outstanding */
+    int64_t sent_ts;
+    uint64_t key;     /* the venue ClOrdID it has now */
+    uint64_t req_key; /* the request outstanding */
+    char venue_order_id[OMS_ID_CAP];
+} oms_leg_t;
+
 typedef struct oms_order {
-    uint64_t seq;                         /* of the new_order: OrderID O<seq> */
+    uint64_t seq;                         /* of the event that created it: OrderID O<seq> */
+    uint32_t sub;                         /* 0, or k for the event's k-th hedge: O<seq>-<k> */
     uint32_t client, account, instrument; /* account/instrument OMS_NIL for some rejects */
-    uint16_t venue;                       /* UINT16_MAX: never routed */
     uint8_t side, ord_type, tif;
     uint8_t base, acked, pend, sys, sys_reason;
+    uint8_t route;    /* ROUTE_*: never routed (rejected), to market, or filled internally */
+    uint8_t book;     /* oms_book_t applied when accepted */
+    uint8_t hedge;    /* placed by the engine for the house */
+    uint8_t reroutes; /* re-routes so far (bounded by the policy's max_reroutes) */
+    uint8_t stranded; /* its idle quantity is not to be placed again */
+    uint8_t replace_by_cancel; /* the pending replace cancels the legs, then places anew */
+    /* how the order ends once no child is left (the latest child to end sets it): a base
+     * (OB_*), a reason and a text */
+    uint8_t out_base, out_reason;
+    char out_text[OMS_TEXT_CAP];
     int64_t qty, price, stop_px, expire_time;
     int64_t cum_qty, avg_px;
     oms_i128 cum_value;              /* sum of last_qty * last_px at 10^-16 */
+    int64_t idle;                    /* open quantity at no venue (while live) */
     char cl_ord_id[OMS_ID_CAP];      /* last accepted */
     char orig_cl_ord_id[OMS_ID_CAP]; /* the one before it */
     char pend_cl_ord_id[OMS_ID_CAP];
     int64_t pend_qty, pend_price, pend_stop_px;
-    uint64_t venue_key;      /* the venue ClOrdID the order currently has */
-    uint64_t pend_venue_key; /* the venue request carrying the pending client request */
-    uint64_t sys_venue_key;  /* the engine's cancel */
-    char venue_order_id[OMS_ID_CAP];
     /* derived */
     uint32_t pos;    /* the position it works on (OMS_NIL for rejected orders) */
     int64_t counted; /* leaves currently added to the position's working quantity */
@@ -200,10 +251,16 @@ typedef struct oms_order {
     uint32_t prev, next;
     uint32_t first_fill, last_fill, nfills;
     uint32_t first_alias, last_alias;
+    uint32_t first_leg, last_leg, nlegs;
 } oms_order_t;
+
+/* The venue index of internal fills (no venue entity has it: venues are fewer than 65000). */
+#define OMS_VENUE_IDX_INTERNAL UINT16_C(0xFFFE)
 
 typedef struct oms_fill {
     uint32_t order, next;
+    uint32_t leg;   /* OMS_NIL for an internal fill */
+    uint16_t venue; /* the venue that reported it (OMS_VENUE_IDX_INTERNAL: the house) */
     uint8_t busted;
     int64_t qty, px;
     uint64_t exec_seq; /* our ExecID of the trade report: E<seq>[-k] */
@@ -215,9 +272,28 @@ typedef struct oms_alias {
     uint32_t order, next;
     uint8_t kind;
     uint32_t client;    /* ALIAS_CLIENT */
+    uint32_t leg;       /* ALIAS_VENUE_*: the leg it names */
     uint64_t venue_key; /* ALIAS_VENUE_* */
     char cl_ord_id[OMS_ID_CAP];
 } oms_alias_t;
+
+/* A book rule of an account, for one instrument or (instrument OMS_NIL) all of them. */
+typedef struct oms_book_rule {
+    uint32_t account, instrument;
+    uint32_t next; /* the account's next rule, in creation order (or the free list) */
+    uint8_t book;
+    int64_t max_internal_qty;
+    uint64_t since_seq;
+} oms_book_rule_t;
+
+/* The routing policy (routing_policy event). */
+typedef struct oms_policy {
+    uint8_t tiebreak[3];
+    uint8_t max_reroutes;
+    uint8_t split;
+    uint32_t house; /* account index, OMS_NIL: none */
+    uint64_t since_seq;
+} oms_policy_t;
 
 struct oms_engine {
     oms_engine_config_t cfg;
@@ -227,7 +303,8 @@ struct oms_engine {
     /* the event being applied */
     uint64_t cur_seq;
     int64_t cur_ts;
-    uint32_t exec_k, venue_k;
+    uint32_t exec_k, venue_k, order_k; /* order_k: hedge orders placed by the event */
+    const char *refuse_text; /* the venue's text of a cancel refused by the event being applied */
     oms_outbuf_t *out;
     int out_err;
     oms_event_t scratch; /* where outputs go once the buffer could not grow */
@@ -273,6 +350,13 @@ struct oms_engine {
     uint32_t nfills, free_fill;
     oms_map_t fill_map; /* (venue, exec_id) -> fill */
 
+    oms_leg_t *legs;
+    uint32_t nlegs, free_leg;
+
+    oms_book_rule_t *rules;
+    uint32_t nrules, free_rule;
+    oms_policy_t policy;
+
     oms_alias_t *aliases;
     uint32_t naliases, free_alias;
     oms_map_t clid_map; /* (client, cl_ord_id) -> alias */
@@ -309,6 +393,8 @@ uint32_t oms__client_find(const oms_engine_t *e, const char *id);
 uint32_t oms__account_find(const oms_engine_t *e, const char *id);
 uint32_t oms__instrument_find(const oms_engine_t *e, const char *symbol);
 uint32_t oms__venue_find(const oms_engine_t *e, const char *name);
+/* Finds or registers a venue; OMS_NIL when the name is empty or the table is full. */
+uint32_t oms__venue_add(oms_engine_t *e, const char *name);
 int oms__currency_find(const oms_engine_t *e, const char *code); /* index or -1 */
 
 /* ---- orders.c ------------------------------------------------------------------------------ */
@@ -325,10 +411,24 @@ void oms__order_update(oms_engine_t *e, uint32_t oi);
 int oms__order_table_complete(void);
 /* Pools (also used by snapshot restore). */
 uint32_t oms__order_alloc(oms_engine_t *e);
-void oms__alias_add(oms_engine_t *e, uint32_t oi, uint8_t kind, uint64_t venue_key,
+/* Registers an identifier of order oi: a client ClOrdID, or a venue key naming leg li. */
+void oms__alias_add(oms_engine_t *e, uint32_t oi, uint8_t kind, uint32_t li, uint64_t venue_key,
                     const char *cl_ord_id);
-uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, const char *exec_id, int64_t qty, int64_t px,
-                       uint64_t exec_seq, uint32_t exec_k);
+uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, uint32_t li, uint16_t venue,
+                       const char *exec_id, int64_t qty, int64_t px, uint64_t exec_seq,
+                       uint32_t exec_k);
+/* A new leg of order oi at the end of its list (the caller has checked that one is free). */
+uint32_t oms__leg_alloc(oms_engine_t *e, uint32_t oi);
+int oms__leg_is_live(const oms_leg_t *l);
+/* The leg that stands for the order in its reports: its first live leg, else its latest;
+ * OMS_NIL when it has none. */
+uint32_t oms__order_cur_leg(const oms_engine_t *e, const oms_order_t *o);
+/* Hedge orders (routing.c decides, orders.c places): an order of the house account. */
+void oms__order_hedge(oms_engine_t *e, uint32_t instrument, uint8_t side, int64_t qty,
+                      int64_t position, int64_t working, int64_t threshold);
+/* After a venue changed status: every order with a child at a venue that is not up re-checks
+ * where it works (it moves when another venue can take it). */
+void oms__orders_venues_changed(oms_engine_t *e);
 uint32_t oms__clid_lookup(const oms_engine_t *e, uint32_t client, const char *id);
 uint32_t oms__fill_lookup(const oms_engine_t *e, uint16_t venue, const char *id);
 uint32_t oms__vkey_lookup(const oms_engine_t *e, uint64_t key);
@@ -341,6 +441,8 @@ int64_t oms__order_working(const oms_order_t *o);
 /* ---- positions.c ------------------------------------------------------------------------- */
 
 uint32_t oms__position_get(oms_engine_t *e, uint32_t account, uint32_t instrument, int create);
+/* Whether oms__position_trade(p, signed_qty, px) would succeed (it changes nothing). */
+int oms__position_trade_ok(const oms_engine_t *e, uint32_t p, int64_t signed_qty, int64_t px);
 /* Books a trade (signed quantity) at px; all or nothing: OMS_EOVERFLOW changes nothing. */
 int oms__position_trade(oms_engine_t *e, uint32_t p, int64_t signed_qty, int64_t px);
 /* Reverses one trade and books another (a bust has s2 == 0); all or nothing. */
@@ -418,5 +520,71 @@ int oms__order_under_halt(const oms_engine_t *e, const oms_order_t *o);
 int oms__engine_cancel_wanted(const oms_engine_t *e, const oms_order_t *o);
 /* Timer: retries refused engine cancels under a halt, expires GTD orders. */
 void oms__risk_timer(oms_engine_t *e);
+
+/* ---- routing.c -------------------------------------------------------------------------------- */
+
+/* A venue considered by a routing decision. */
+typedef struct oms_route_cand {
+    uint16_t venue;
+    uint8_t slot;     /* place in the instrument's venue list: the priority, from 0 */
+    uint8_t status;   /* oms_candidate_t */
+    int64_t px, size; /* its quote on the order's side (0: none) */
+    int64_t qty;      /* the quantity sent to it */
+    uint64_t key;     /* the venue ClOrdID of that child (orders.c fills it in) */
+} oms_route_cand_t;
+
+/* A routing decision: the question (instrument ... excluded), then the answer. */
+typedef struct oms_route {
+    uint32_t instrument;
+    uint8_t side, ord_type, tif, trigger, attempt;
+    int64_t qty, price;
+    uint8_t excluded; /* bit s: the venue in slot s rejected this order */
+    uint8_t action;   /* oms_route_action_t */
+    uint8_t n;        /* candidates: the eligible ones best first, then the others by priority */
+    oms_route_cand_t c[OMS_MAX_VENUES];
+    int64_t px;       /* the best price taken (internal: the fill price) */
+    uint16_t px_venue;
+    char note[96];    /* why an order of a B or hybrid book is not internalized */
+    char reason[OMS_RATIONALE_CAP];
+} oms_route_t;
+
+void oms__routing_policy_default(oms_policy_t *p);
+/* Chooses venues for r->qty (see routing.c): 0, or -1 when no venue can take it. */
+int oms__route_choose(const oms_engine_t *e, oms_route_t *r);
+/* The book that applies to account a in instrument i, and a hybrid rule's threshold. */
+uint8_t oms__route_book(const oms_engine_t *e, uint32_t a, uint32_t i, int64_t *max_internal);
+/* 1 when the house fills order o (book B or hybrid) at r->px; else 0 and r->note says why not. */
+int oms__route_internal(const oms_engine_t *e, const oms_order_t *o, uint8_t book,
+                        int64_t max_internal, oms_route_t *r);
+/* The routing_decision output of order o. */
+void oms__route_emit(oms_engine_t *e, const oms_order_t *o, const oms_route_t *r);
+int oms__venue_up(const oms_engine_t *e, uint16_t v);
+/* Venue statistics, fed by orders.c from the events it applies. */
+void oms__venue_sent(oms_engine_t *e, uint16_t v);
+void oms__venue_acked(oms_engine_t *e, uint16_t v, int64_t sent_ts);
+void oms__venue_rejected(oms_engine_t *e, uint16_t v);
+void oms__venue_filled(oms_engine_t *e, uint16_t v, int first, int64_t sent_ts);
+int64_t oms__venue_fill_ratio(const oms_venue_stats_t *s);
+int64_t oms__venue_reject_ratio(const oms_venue_stats_t *s);
+int64_t oms__venue_ack_latency(const oms_venue_stats_t *s);
+int64_t oms__venue_fill_latency(const oms_venue_stats_t *s);
+/* Book rules: per account, in creation order. */
+uint32_t oms__book_rule_find(const oms_engine_t *e, uint32_t a, uint32_t i);
+int oms__book_rule_add(oms_engine_t *e, uint32_t a, uint32_t i, uint8_t book, int64_t max_internal,
+                       uint64_t since_seq);
+/* The routing input events. */
+void oms__routing_venue_status(oms_engine_t *e, const oms_ev_venue_status_t *ev);
+void oms__routing_policy(oms_engine_t *e, const oms_ev_routing_policy_t *ev);
+void oms__routing_set_book_rule(oms_engine_t *e, const oms_ev_set_book_rule_t *ev);
+void oms__routing_clear_book_rule(oms_engine_t *e, const oms_ev_clear_book_rule_t *ev);
+void oms__routing_set_hedge_threshold(oms_engine_t *e, const oms_ev_set_hedge_threshold_t *ev);
+/* A quote of venue v for instrument i: kept per venue of the instrument. */
+void oms__routing_quote(oms_engine_t *e, uint32_t i, uint16_t v, const oms_ev_quote_t *q);
+/* Places a hedge when the house's net exposure in instrument i reached its threshold. */
+void oms__routing_hedge_check(oms_engine_t *e, uint32_t i);
+void oms__routing_timer(oms_engine_t *e);
+/* Something that may let a refused hedge through changed (a limit, a kill switch, a venue's
+ * status, reference data): the next timer tick tries again. */
+void oms__routing_rearm(oms_engine_t *e);
 
 #endif /* OMS_CORE_INT_H */

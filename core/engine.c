@@ -1,7 +1,8 @@
 /*
  * engine.c - the engine's lifecycle and its one entry point: oms_engine_apply() checks an input
  * event, dispatches it (reference data, market data and session events here; orders to orders.c;
- * limits and kill switches to risk.c), then runs the firm-wide automatic kill switch check.
+ * limits and kill switches to risk.c; venue status, routing policy, book rules and hedge
+ * thresholds to routing.c), then runs the firm-wide automatic kill switch check.
  *
  * Invariants: apply changes nothing when it returns -EINVAL; identifiers it assigns come from the
  * event's sequence number and a per-event counter; outputs are appended in the order the rules
@@ -223,7 +224,7 @@ static int currency_add(oms_engine_t *e, const char *code)
     return (int)e->nccy++;
 }
 
-static uint32_t venue_add(oms_engine_t *e, const char *name)
+uint32_t oms__venue_add(oms_engine_t *e, const char *name)
 {
     uint32_t v = oms__venue_find(e, name);
     if (v != OMS_NIL || !name[0])
@@ -231,6 +232,7 @@ static uint32_t venue_add(oms_engine_t *e, const char *name)
     if (e->nvenues >= e->cfg.max_venues)
         return OMS_NIL;
     v = e->nvenues;
+    memset(&e->venues[v], 0, sizeof e->venues[v]); /* up, no statistics yet */
     oms__strlcpy(e->venues[v].name, name, OMS_VENUE_CAP);
     if (oms__map_insert(&e->venue_map, oms__hash_str(name), v) < 0)
         return OMS_NIL;
@@ -270,6 +272,8 @@ void oms_engine_config_default(oms_engine_config_t *c)
     c->max_fills = 524288;
     c->max_aliases = 1048576;
     c->rate_window_max = 256;
+    c->max_legs = 524288;
+    c->max_book_rules = 16384;
 }
 
 void oms_engine_destroy(oms_engine_t *e)
@@ -289,6 +293,8 @@ void oms_engine_destroy(oms_engine_t *e)
     oms__pool_put(c, e->orders, c->max_orders, sizeof *e->orders);
     oms__pool_put(c, e->fills, c->max_fills, sizeof *e->fills);
     oms__pool_put(c, e->aliases, c->max_aliases, sizeof *e->aliases);
+    oms__pool_put(c, e->legs, c->max_legs, sizeof *e->legs);
+    oms__pool_put(c, e->rules, c->max_book_rules, sizeof *e->rules);
     oms__map_free(&e->venue_map, c);
     oms__map_free(&e->client_map, c);
     oms__map_free(&e->instr_map, c);
@@ -308,11 +314,17 @@ int oms_engine_create(oms_engine_t **out, const oms_engine_config_t *cfg)
     else
         oms_engine_config_default(&c);
     /* Bounds: indices are uint32 with OMS_NIL reserved, venues and currencies are uint16, and
-     * at most 2^20 - 2 venue requests may come from one event (one per live order, plus one). */
+     * at most 2^20 - 2 venue requests may come from one event: one per live leg (a halt cancels
+     * them all), the children of one placement, and the hedges of a timer tick (at most
+     * OMS_MAX_VENUES children per instrument). */
     if (!c.max_instruments || !c.max_accounts || !c.max_clients || !c.max_venues ||
         !c.max_currencies || !c.max_positions || !c.max_orders || !c.max_fills || !c.max_aliases ||
-        !c.rate_window_max || c.max_venues > 65000 || c.max_currencies > 4096 ||
-        c.max_orders > (1u << OMS_VK_BITS) - 2 || c.max_instruments > (1u << 28) ||
+        !c.rate_window_max || !c.max_legs || !c.max_book_rules || c.max_venues > 65000 ||
+        c.max_currencies > 4096 || c.max_orders > (1u << OMS_VK_BITS) - 2 ||
+        c.max_instruments > (1u << 28) ||
+        (uint64_t)c.max_legs + (uint64_t)OMS_MAX_VENUES * (c.max_instruments + 1) >
+            (1u << OMS_VK_BITS) - 2 ||
+        c.max_book_rules > (1u << 28) ||
         c.max_accounts > (1u << 28) || c.max_clients > (1u << 24) || c.max_positions > (1u << 28) ||
         c.max_fills > (1u << 28) || c.max_aliases > (1u << 28) || c.rate_window_max > 65536)
         return OMS_SET_ERR(-EINVAL, "engine config: a capacity is 0 or above its bound");
@@ -333,8 +345,10 @@ int oms_engine_create(oms_engine_t **out, const oms_engine_config_t *cfg)
     e->orders = oms__pool_get(&c, c.max_orders, sizeof *e->orders);
     e->fills = oms__pool_get(&c, c.max_fills, sizeof *e->fills);
     e->aliases = oms__pool_get(&c, c.max_aliases, sizeof *e->aliases);
+    e->legs = oms__pool_get(&c, c.max_legs, sizeof *e->legs);
+    e->rules = oms__pool_get(&c, c.max_book_rules, sizeof *e->rules);
     if (!e->ccy || !e->fx || !e->venues || !e->clients || !e->ring || !e->instr || !e->dirty ||
-        !e->acct || !e->pos || !e->orders || !e->fills || !e->aliases)
+        !e->acct || !e->pos || !e->orders || !e->fills || !e->aliases || !e->legs || !e->rules)
         rc = -ENOMEM;
     if (!rc)
         rc = oms__map_init(&e->venue_map, c.max_venues, &e->cfg);
@@ -366,6 +380,13 @@ int oms_engine_create(oms_engine_t **out, const oms_engine_config_t *cfg)
     for (uint32_t i = 0; i < c.max_aliases; i++)
         e->aliases[i].next = i + 1 < c.max_aliases ? i + 1 : OMS_NIL;
     e->free_alias = 0;
+    for (uint32_t i = 0; i < c.max_legs; i++)
+        e->legs[i].next = i + 1 < c.max_legs ? i + 1 : OMS_NIL;
+    e->free_leg = 0;
+    for (uint32_t i = 0; i < c.max_book_rules; i++)
+        e->rules[i].next = i + 1 < c.max_book_rules ? i + 1 : OMS_NIL;
+    e->free_rule = 0;
+    oms__routing_policy_default(&e->policy);
     e->order_head = e->order_tail = OMS_NIL;
     /* The reporting currency is USD until a "firm" event says otherwise. */
     e->reporting_ccy = (uint16_t)currency_add(e, "USD");
@@ -416,7 +437,7 @@ static void on_instrument(oms_engine_t *e, const oms_ev_instrument_t *ev)
     uint16_t venues[OMS_MAX_VENUES];
     uint8_t nv = 0;
     for (; nv < OMS_MAX_VENUES && ev->venues[nv][0]; nv++) {
-        uint32_t v = venue_add(e, ev->venues[nv]);
+        uint32_t v = oms__venue_add(e, ev->venues[nv]);
         if (v == OMS_NIL)
             break;
         venues[nv] = (uint16_t)v;
@@ -441,6 +462,14 @@ static void on_instrument(oms_engine_t *e, const oms_ev_instrument_t *ev)
         e->ninstr++;
     }
     oms_instrument_t *in = &e->instr[i];
+    /* each venue keeps its latest quote for routing; a venue new to the list has none */
+    oms_vquote_t vq[OMS_MAX_VENUES];
+    memset(vq, 0, sizeof vq);
+    for (unsigned s = 0; s < nv; s++)
+        for (unsigned k = 0; k < in->nvenues; k++)
+            if (in->venues[k] == venues[s])
+                vq[s] = in->vq[k];
+    memcpy(in->vq, vq, sizeof vq);
     in->ref = *ev;
     in->quote_ccy = (uint16_t)ccy;
     in->nvenues = nv;
@@ -482,6 +511,7 @@ static void on_account(oms_engine_t *e, const oms_ev_account_t *ev)
         oms_account_t *ac = &e->acct[a];
         memset(ac, 0, sizeof *ac);
         ac->first_pos = ac->last_pos = OMS_NIL;
+        ac->first_rule = ac->last_rule = OMS_NIL;
         if (oms__map_insert(&e->acct_map, oms__hash_str(ev->account), a) < 0) {
             oms__input_reject(e, OMS_EV_ACCOUNT, OMS_REASON_CAPACITY, ev->account,
                               "account table full");
@@ -553,7 +583,7 @@ static void on_quote(oms_engine_t *e, const oms_ev_quote_t *ev)
                           "negative price or size");
         return;
     }
-    uint32_t v = venue_add(e, ev->venue);
+    uint32_t v = oms__venue_add(e, ev->venue);
     if (v == OMS_NIL) {
         oms__input_reject(e, OMS_EV_QUOTE,
                           ev->venue[0] ? OMS_REASON_CAPACITY : OMS_REASON_INVALID_REFERENCE,
@@ -566,6 +596,7 @@ static void on_quote(oms_engine_t *e, const oms_ev_quote_t *ev)
     in->bid_size = ev->bid_size;
     in->ask_size = ev->ask_size;
     in->quote_venue = (uint16_t)v;
+    oms__routing_quote(e, i, (uint16_t)v, ev);
     /* The mid when both sides are there, else the side that is; an empty quote moves nothing. */
     int64_t px = 0;
     if (ev->bid > 0 && ev->ask > 0)
@@ -648,12 +679,14 @@ int oms_engine_apply(oms_engine_t *e, uint64_t seq, int64_t ts_ns, const oms_eve
         return rc;
     e->cur_seq = seq;
     e->cur_ts = ts_ns;
-    e->exec_k = e->venue_k = 0;
+    e->exec_k = e->venue_k = e->order_k = 0;
+    e->refuse_text = NULL;
     e->out = out;
     e->out_err = 0;
     switch (ev->type) {
     case OMS_EV_INSTRUMENT:
         on_instrument(e, &ev->u.instrument);
+        oms__routing_rearm(e);
         break;
     case OMS_EV_ACCOUNT:
         on_account(e, &ev->u.account);
@@ -680,19 +713,40 @@ int oms_engine_apply(oms_engine_t *e, uint64_t seq, int64_t ts_ns, const oms_eve
         break;
     case OMS_EV_SET_LIMIT:
         oms__risk_set_limit(e, &ev->u.set_limit);
+        oms__routing_rearm(e);
         break;
     case OMS_EV_CLEAR_LIMIT:
         oms__risk_clear_limit(e, &ev->u.clear_limit);
+        oms__routing_rearm(e);
         break;
     case OMS_EV_KILL_SWITCH:
         oms__risk_kill_switch(e, &ev->u.kill_switch);
+        oms__routing_rearm(e);
         break;
     case OMS_EV_SESSION:
         on_session(e, &ev->u.session);
         break;
     case OMS_EV_TIMER:
         oms__risk_timer(e);
+        oms__routing_timer(e);
         break;
+    case OMS_EV_VENUE_STATUS:
+        oms__routing_venue_status(e, &ev->u.venue_status);
+        break;
+    case OMS_EV_ROUTING_POLICY:
+        oms__routing_policy(e, &ev->u.routing_policy);
+        break;
+    case OMS_EV_SET_BOOK_RULE:
+        oms__routing_set_book_rule(e, &ev->u.set_book_rule);
+        break;
+    case OMS_EV_CLEAR_BOOK_RULE:
+        oms__routing_clear_book_rule(e, &ev->u.clear_book_rule);
+        break;
+    case OMS_EV_SET_HEDGE_THRESHOLD:
+        oms__routing_set_hedge_threshold(e, &ev->u.set_hedge_threshold);
+        break;
+    case OMS_EV_CHECKPOINT:
+        break; /* a proof for replay --verify: only last_seq and last_ts move */
     default: /* every other input is a venue report about an order */
         oms__order_venue_event(e, ev);
         break;
@@ -702,6 +756,7 @@ int oms_engine_apply(oms_engine_t *e, uint64_t seq, int64_t ts_ns, const oms_eve
     e->last_seq = seq;
     e->last_ts = ts_ns;
     e->out = NULL;
+    e->refuse_text = NULL;
     if (e->out_err) {
         e->poisoned = 1;
         return OMS_SET_ERR(-ENOMEM, "seq %llu: output buffer could not grow; engine poisoned",

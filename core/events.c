@@ -37,6 +37,11 @@ OMS__DEFINE_ENUM(oms_enum_session_phase, "session_phase", OMS_ENUM_SESSION_PHASE
 OMS__DEFINE_ENUM(oms_enum_exec_type, "exec_type", OMS_ENUM_EXEC_TYPE)
 OMS__DEFINE_ENUM(oms_enum_ord_status, "ord_status", OMS_ENUM_ORD_STATUS)
 OMS__DEFINE_ENUM(oms_enum_response_to, "response_to", OMS_ENUM_RESPONSE_TO)
+OMS__DEFINE_ENUM(oms_enum_venue_status, "venue_status", OMS_ENUM_VENUE_STATUS)
+OMS__DEFINE_ENUM(oms_enum_tiebreak, "tiebreak", OMS_ENUM_TIEBREAK)
+OMS__DEFINE_ENUM(oms_enum_route_trigger, "route_trigger", OMS_ENUM_ROUTE_TRIGGER)
+OMS__DEFINE_ENUM(oms_enum_route_action, "route_action", OMS_ENUM_ROUTE_ACTION)
+OMS__DEFINE_ENUM(oms_enum_candidate, "candidate", OMS_ENUM_CANDIDATE)
 
 #define OMS__RNAME(c, json, ord, cxl) json,
 #define OMS__RORD(c, json, ord, cxl) ord,

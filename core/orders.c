@@ -2,15 +2,25 @@
  * orders.c - FIX 4.4 order handling: the engine is the order receiver toward clients and the
  * order sender toward venues (Volume 4, "Order State Change Matrices", formerly Appendix D).
  *
- * An order's facts are its base lifecycle (pending new, working, done for day, filled, canceled,
+ * A client's order (the parent) goes to market as one or more legs: child orders at venues, each
+ * with its own venue ClOrdIDs, chosen by routing.c (a split sends several at once; a re-route
+ * sends a new one after one ended). The client sees only the parent: its CumQty, LeavesQty and
+ * AvgPx aggregate its legs' fills. An order of a B-book (or a small hybrid one) is instead filled
+ * at once by the house (routing.c decides) and has no leg.
+ *
+ * A parent's facts are its base lifecycle (pending new, working, done for day, filled, canceled,
  * expired, rejected), the client request outstanding (none, cancel, replace), the engine's own
- * cancel (none, sent, deferred, refused) and CumQty. OrdStatus is derived from them by the FIX
- * precedence (order_status): Pending Cancel > Pending Replace > Done for Day > Filled >
- * Canceled = Expired > Partially Filled > New = Rejected = Pending New.
+ * cancel (none, sent, deferred, refused), CumQty, and its idle quantity: open quantity that is at
+ * no venue. OrdStatus is derived from them by the FIX precedence (order_status): Pending Cancel >
+ * Pending Replace > Done for Day > Filled > Canceled = Expired > Partially Filled > New = Rejected
+ * = Pending New. A leg's facts are its state (pending new, working, done for day, done and how),
+ * the engine's request outstanding on it (cancel or replace) and its own CumQty.
  *
  * The transition table below is the one place that says what each event does in each state: a
  * row per state (the OrdStatus, with done-for-day split into "resumes tomorrow" and "finished"),
- * a column per event. Every cell names an action; A_ILLEGAL cells answer a venue report that
+ * a column per event. Client requests and engine events are looked up with the parent's row;
+ * venue reports with the row of the leg they name (its venue ClOrdID), the same states seen from
+ * the venue's side. Every cell names an action; A_ILLEGAL cells answer a venue report that
  * contradicts the state with an input_rejected output, R_* cells answer a client request with a
  * cancel reject. Nothing is left to a default: test_orders checks that no cell is unset.
  *
@@ -30,6 +40,31 @@
  * - The engine's own cancels (kill switch halt, end-of-day and GTD expiry) go to the venue and
  *   finish the order only when the venue confirms; a cancel refused by the venue is retried at the
  *   next timer tick; while a client replace is pending the engine's cancel waits for its answer.
+ *
+ * Rules for the legs:
+ * - For a live parent, the open quantity of its live legs plus its idle quantity is its
+ *   LeavesQty (oms_engine_check verifies it). A leg that ends without being filled returns its
+ *   open quantity to the parent as idle quantity.
+ * - A cancel of the parent (the client's or the engine's) fans out to every live leg; it is
+ *   answered when every leg has answered: Canceled when none is left, else (a venue refused and
+ *   its leg still works) rejected, and the quantity canceled elsewhere stays idle: it is not
+ *   placed again ("stranded"), and the order ends Canceled once its last leg is done.
+ * - A replace of a parent with exactly one live, acknowledged leg and nothing idle is a
+ *   venue replace of that leg. Any other replace cancels every live leg and, once all are done,
+ *   takes effect and routes the new open quantity afresh (a fan-out of replaces could succeed at
+ *   one venue and fail at another, and a half-replaced order has no parameters to report); if a
+ *   venue refuses the cancel, the replace is rejected and what was canceled is routed again at
+ *   the old parameters, so the order works on as before.
+ * - Re-routes: a venue reject of a leg, or a venue going down or halted (its live legs are
+ *   canceled first, and re-routed only once the venue confirms, so the same quantity is never
+ *   live at two venues), sends the leg's open quantity to the next venue by the routing rule, at
+ *   most the policy's max_reroutes times per order, never back to a venue that rejected it. When
+ *   nothing can take it, the quantity is stranded (the decision says why).
+ * - When no leg is left, a live parent ends as its latest leg ended: Rejected (when it was never
+ *   acknowledged nor filled; else Canceled with reason venue_reject), Canceled, Expired or Done
+ *   for Day, or as the request that canceled it asked.
+ * - Fills, busts and corrections are checked against the leg (what it has open at its venue) and
+ *   booked to the parent; a late fill on a leg that ended takes the parent's idle quantity.
  */
 #include "core.h"
 #include "core_int.h"
@@ -218,7 +253,44 @@ static int row_of(const oms_order_t *o)
     }
 }
 
-/* ---- pools: orders, aliases, fills --------------------------------------------------------- */
+
+/* The same lifecycle seen from a venue: the row of a leg. */
+static int leg_row(const oms_leg_t *l)
+{
+    if (l->req == LREQ_CANCEL)
+        return LS_PENDING_CANCEL;
+    if (l->req == LREQ_REPLACE)
+        return LS_PENDING_REPLACE;
+    switch (l->state) {
+    case LEG_PENDING:
+        return LS_PENDING_NEW;
+    case LEG_WORKING:
+        return l->cum_qty > 0 ? LS_PARTIALLY_FILLED : LS_NEW;
+    case LEG_DFD:
+        return LS_DONE_FOR_DAY;
+    default:
+        break;
+    }
+    switch (l->end) {
+    case LEND_FILLED:
+        return LS_FILLED;
+    case LEND_CANCELED:
+        return LS_CANCELED;
+    case LEND_EXPIRED:
+        return LS_EXPIRED;
+    case LEND_REJECTED:
+        return LS_REJECTED;
+    default:
+        return LS_DONE_FOR_DAY_FINAL;
+    }
+}
+
+int oms__leg_is_live(const oms_leg_t *l)
+{
+    return l->state != LEG_DONE;
+}
+
+/* ---- pools: orders, legs, aliases, fills --------------------------------------------------- */
 
 typedef struct clid_key {
     uint32_t client;
@@ -259,8 +331,13 @@ static uint32_t aliases_free(const oms_engine_t *e)
     return e->cfg.max_aliases - e->naliases;
 }
 
+static uint32_t legs_free(const oms_engine_t *e)
+{
+    return e->cfg.max_legs - e->nlegs;
+}
+
 /* Registers an identifier of order oi (the caller has checked aliases_free()). */
-void oms__alias_add(oms_engine_t *e, uint32_t oi, uint8_t kind, uint64_t venue_key,
+void oms__alias_add(oms_engine_t *e, uint32_t oi, uint8_t kind, uint32_t li, uint64_t venue_key,
                     const char *cl_ord_id)
 {
     uint32_t ai = e->free_alias;
@@ -271,12 +348,14 @@ void oms__alias_add(oms_engine_t *e, uint32_t oi, uint8_t kind, uint64_t venue_k
     a->order = oi;
     a->kind = kind;
     a->next = OMS_NIL;
+    a->leg = OMS_NIL;
     oms_order_t *o = &e->orders[oi];
     if (kind == ALIAS_CLIENT) {
         a->client = o->client;
         oms__strlcpy(a->cl_ord_id, cl_ord_id, OMS_ID_CAP);
         oms__map_insert(&e->clid_map, clid_hash(a->client, a->cl_ord_id), ai);
     } else {
+        a->leg = li;
         a->venue_key = venue_key;
         oms__map_insert(&e->vkey_map, oms__hash_u64(venue_key), ai);
     }
@@ -299,10 +378,9 @@ static uint64_t fill_hash(uint16_t venue, const char *id)
 
 static int eq_fill(const void *ctx, uint32_t v, const void *key)
 {
-    const oms_engine_t *e = ctx;
-    const oms_fill_t *f = &e->fills[v];
+    const oms_fill_t *f = &((const oms_engine_t *)ctx)->fills[v];
     const fill_key_t *k = key;
-    return e->orders[f->order].venue == k->venue && strcmp(f->exec_id, k->id) == 0;
+    return f->venue == k->venue && strcmp(f->exec_id, k->id) == 0;
 }
 
 uint32_t oms__fill_lookup(const oms_engine_t *e, uint16_t venue, const char *id)
@@ -320,8 +398,8 @@ uint32_t oms__order_alloc(oms_engine_t *e)
     e->norders++;
     memset(o, 0, sizeof *o);
     o->first_fill = o->last_fill = o->first_alias = o->last_alias = OMS_NIL;
+    o->first_leg = o->last_leg = OMS_NIL;
     o->pos = OMS_NIL;
-    o->venue = UINT16_MAX;
     o->prev = e->order_tail;
     o->next = OMS_NIL;
     if (e->order_tail == OMS_NIL)
@@ -332,8 +410,28 @@ uint32_t oms__order_alloc(oms_engine_t *e)
     return oi;
 }
 
-uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, const char *exec_id, int64_t qty, int64_t px,
-                       uint64_t exec_seq, uint32_t exec_k)
+uint32_t oms__leg_alloc(oms_engine_t *e, uint32_t oi)
+{
+    uint32_t li = e->free_leg;
+    oms_leg_t *l = &e->legs[li];
+    e->free_leg = l->next;
+    e->nlegs++;
+    memset(l, 0, sizeof *l);
+    l->order = oi;
+    l->next = OMS_NIL;
+    oms_order_t *o = &e->orders[oi];
+    if (o->last_leg == OMS_NIL)
+        o->first_leg = li;
+    else
+        e->legs[o->last_leg].next = li;
+    o->last_leg = li;
+    o->nlegs++;
+    return li;
+}
+
+uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, uint32_t li, uint16_t venue,
+                       const char *exec_id, int64_t qty, int64_t px, uint64_t exec_seq,
+                       uint32_t exec_k)
 {
     uint32_t fi = e->free_fill;
     oms_fill_t *f = &e->fills[fi];
@@ -342,13 +440,15 @@ uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, const char *exec_id, int64_
     memset(f, 0, sizeof *f);
     f->order = oi;
     f->next = OMS_NIL;
+    f->leg = li;
+    f->venue = venue;
     f->qty = qty;
     f->px = px;
     f->exec_seq = exec_seq;
     f->exec_k = exec_k;
     oms__strlcpy(f->exec_id, exec_id, OMS_ID_CAP);
+    oms__map_insert(&e->fill_map, fill_hash(venue, exec_id), fi);
     oms_order_t *o = &e->orders[oi];
-    oms__map_insert(&e->fill_map, fill_hash(o->venue, exec_id), fi);
     if (o->last_fill == OMS_NIL)
         o->first_fill = fi;
     else
@@ -376,11 +476,19 @@ static void order_free(oms_engine_t *e, uint32_t oi)
     for (uint32_t fi = o->first_fill; fi != OMS_NIL;) {
         oms_fill_t *f = &e->fills[fi];
         uint32_t next = f->next;
-        oms__map_remove(&e->fill_map, fill_hash(o->venue, f->exec_id), fi);
+        oms__map_remove(&e->fill_map, fill_hash(f->venue, f->exec_id), fi);
         f->next = e->free_fill;
         e->free_fill = fi;
         e->nfills--;
         fi = next;
+    }
+    for (uint32_t li = o->first_leg; li != OMS_NIL;) {
+        oms_leg_t *l = &e->legs[li];
+        uint32_t next = l->next;
+        l->next = e->free_leg;
+        e->free_leg = li;
+        e->nlegs--;
+        li = next;
     }
     if (o->prev == OMS_NIL)
         e->order_head = o->next;
@@ -395,13 +503,39 @@ static void order_free(oms_engine_t *e, uint32_t oi)
     e->norders--;
 }
 
+/* Whether any leg of o has a request outstanding at its venue. */
+static int reqs_open(const oms_engine_t *e, const oms_order_t *o)
+{
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+        if (e->legs[li].req != LREQ_NONE)
+            return 1;
+    return 0;
+}
+
+static uint32_t live_legs(const oms_engine_t *e, const oms_order_t *o)
+{
+    uint32_t n = 0;
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+        n += (uint32_t)oms__leg_is_live(&e->legs[li]);
+    return n;
+}
+
+uint32_t oms__order_cur_leg(const oms_engine_t *e, const oms_order_t *o)
+{
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+        if (oms__leg_is_live(&e->legs[li]))
+            return li;
+    return o->last_leg;
+}
+
 void oms__orders_purge_finished(oms_engine_t *e)
 {
     /* Orders still waiting for a venue answer stay, so that the answer finds them. */
     for (uint32_t oi = e->order_head; oi != OMS_NIL;) {
         const oms_order_t *o = &e->orders[oi];
         uint32_t next = o->next;
-        if (!oms__order_is_live(o) && o->pend == PEND_NONE && o->sys != SYS_SENT)
+        if (!oms__order_is_live(o) && o->pend == PEND_NONE && o->sys != SYS_SENT &&
+            !reqs_open(e, o))
             order_free(e, oi);
         oi = next;
     }
@@ -429,13 +563,23 @@ void oms__order_update(oms_engine_t *e, uint32_t oi)
 
 /* ---- outputs ------------------------------------------------------------------------------- */
 
+/* The venue a report names: the current leg's, the house's for an internal fill, "" when the
+ * order never went out. */
+static const char *order_venue(const oms_engine_t *e, const oms_order_t *o)
+{
+    if (o->route == ROUTE_INTERNAL)
+        return OMS_VENUE_INTERNAL;
+    uint32_t li = oms__order_cur_leg(e, o);
+    return li == OMS_NIL ? "" : e->venues[e->legs[li].venue].name;
+}
+
 static oms_ev_exec_report_t *exec_report(oms_engine_t *e, const oms_order_t *o, uint8_t exec_type)
 {
     oms_ev_exec_report_t *r = &oms__out(e, OMS_EV_EXEC_REPORT)->u.exec_report;
     oms__strlcpy(r->client, e->clients[o->client].id, OMS_ID_CAP);
     if (o->account != OMS_NIL)
         oms__strlcpy(r->account, e->acct[o->account].ref.account, OMS_ID_CAP);
-    oms__format_id(r->order_id, OMS_ID_CAP, 'O', o->seq, 0);
+    oms__format_id(r->order_id, OMS_ID_CAP, 'O', o->seq, o->sub);
     oms__strlcpy(r->cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
     oms__strlcpy(r->orig_cl_ord_id, o->orig_cl_ord_id, OMS_ID_CAP);
     oms__format_id(r->exec_id, OMS_ID_CAP, 'E', e->cur_seq, e->exec_k++);
@@ -452,8 +596,7 @@ static oms_ev_exec_report_t *exec_report(oms_engine_t *e, const oms_order_t *o, 
     r->cum_qty = o->cum_qty;
     r->leaves_qty = oms__order_leaves(o);
     r->avg_px = o->avg_px;
-    if (o->venue != UINT16_MAX)
-        oms__strlcpy(r->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
+    oms__strlcpy(r->venue, order_venue(e, o), OMS_VENUE_CAP);
     return r;
 }
 
@@ -478,7 +621,7 @@ static void cancel_reject(oms_engine_t *e, const oms_order_t *o, const char *cli
     if (o && o->account != OMS_NIL)
         oms__strlcpy(r->account, e->acct[o->account].ref.account, OMS_ID_CAP);
     if (o)
-        oms__format_id(r->order_id, OMS_ID_CAP, 'O', o->seq, 0);
+        oms__format_id(r->order_id, OMS_ID_CAP, 'O', o->seq, o->sub);
     oms__strlcpy(r->cl_ord_id, cl, OMS_ID_CAP);
     oms__strlcpy(r->orig_cl_ord_id, o ? o->cl_ord_id : orig, OMS_ID_CAP);
     r->ord_status = o ? oms__order_status(o) : OMS_STATUS_REJECTED;
@@ -486,15 +629,38 @@ static void cancel_reject(oms_engine_t *e, const oms_order_t *o, const char *cli
     put_check(reason, text, c, &r->reason, r->text, &r->limit_value, &r->reading);
 }
 
-static void venue_cancel_out(oms_engine_t *e, const oms_order_t *o, uint64_t key)
+/* Sends a cancel of leg li (the caller has checked aliases_free()). */
+static void leg_cancel(oms_engine_t *e, uint32_t li)
 {
+    oms_leg_t *l = &e->legs[li];
+    const oms_order_t *o = &e->orders[l->order];
+    uint64_t key = oms__venue_key_next(e);
+    oms__alias_add(e, l->order, ALIAS_VENUE_CANCEL, li, key, NULL);
+    l->req = LREQ_CANCEL;
+    l->req_key = key;
     oms_ev_venue_cancel_t *v = &oms__out(e, OMS_EV_VENUE_CANCEL)->u.venue_cancel;
-    oms__strlcpy(v->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
+    oms__strlcpy(v->venue, e->venues[l->venue].name, OMS_VENUE_CAP);
     oms__venue_key_format(key, v->cl_ord_id, OMS_ID_CAP);
-    oms__venue_key_format(o->venue_key, v->orig_cl_ord_id, OMS_ID_CAP);
+    oms__venue_key_format(l->key, v->orig_cl_ord_id, OMS_ID_CAP);
     oms__strlcpy(v->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
     v->side = o->side;
-    v->qty = o->qty;
+    v->qty = l->qty;
+}
+
+/* The live legs of o with no request outstanding (those a fan-out of cancels must reach). */
+static uint32_t legs_to_cancel(const oms_engine_t *e, const oms_order_t *o)
+{
+    uint32_t n = 0;
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+        n += oms__leg_is_live(&e->legs[li]) && e->legs[li].req == LREQ_NONE;
+    return n;
+}
+
+static void cancel_all_legs(oms_engine_t *e, uint32_t oi)
+{
+    for (uint32_t li = e->orders[oi].first_leg; li != OMS_NIL; li = e->legs[li].next)
+        if (oms__leg_is_live(&e->legs[li]) && e->legs[li].req == LREQ_NONE)
+            leg_cancel(e, li);
 }
 
 /* ---- dispatch context ------------------------------------------------------------------------ */
@@ -502,6 +668,7 @@ static void venue_cancel_out(oms_engine_t *e, const oms_order_t *o, uint64_t key
 typedef struct octx {
     const oms_event_t *ev; /* NULL for engine events */
     uint32_t oi;
+    uint32_t li;    /* venue events: the leg the report names; else OMS_NIL */
     int col;
     uint64_t vkey;  /* venue events: the venue ClOrdID the report names */
     uint8_t vkind;  /* ... and what it was (ALIAS_VENUE_*) */
@@ -510,21 +677,32 @@ typedef struct octx {
 
 static void dispatch(oms_engine_t *e, octx_t *x);
 
+static int row_of_ctx(const oms_engine_t *e, const octx_t *x)
+{
+    return x->li != OMS_NIL ? leg_row(&e->legs[x->li]) : row_of(&e->orders[x->oi]);
+}
+
 static void illegal(oms_engine_t *e, const octx_t *x, const char *why)
 {
-    const oms_order_t *o = &e->orders[x->oi];
     char text[OMS_TEXT_CAP], id[OMS_ID_CAP];
     oms_text_t t;
     oms__text_init(&t, text, sizeof text);
     oms__text_str(&t, col_names[x->col]);
     oms__text_str(&t, " in state ");
-    oms__text_str(&t, row_names[row_of(o)]);
+    oms__text_str(&t, row_names[row_of_ctx(e, x)]);
     if (why) {
         oms__text_str(&t, ": ");
         oms__text_str(&t, why);
     }
     oms__venue_key_format(x->vkey, id, sizeof id);
     oms__input_reject(e, x->ev ? x->ev->type : 0, OMS_REASON_INVALID_TRANSITION, id, text);
+}
+
+static void no_request(oms_engine_t *e, const octx_t *x, const char *text)
+{
+    char id[OMS_ID_CAP];
+    oms__venue_key_format(x->vkey, id, sizeof id);
+    oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id, text);
 }
 
 /* The request parts of a client event. */
@@ -550,20 +728,55 @@ static void reject_request(oms_engine_t *e, const octx_t *x, oms_reason_t reason
     cancel_reject(e, &e->orders[x->oi], client, cl, "", resp, reason, text, c);
 }
 
+/* ---- how legs end, and what the order does then ------------------------------------------------ */
+
+/* out_base 0 (OB_PENDING_NEW, never an outcome) means "not set". */
+static void set_outcome(oms_order_t *o, uint8_t base, uint8_t reason, const char *text)
+{
+    o->out_base = base;
+    o->out_reason = reason;
+    oms__strlcpy(o->out_text, text ? text : "", OMS_TEXT_CAP);
+}
+
+static void sys_outcome(oms_order_t *o)
+{
+    if (o->sys_reason == OMS_REASON_EXPIRED)
+        set_outcome(o, OB_EXPIRED, OMS_REASON_EXPIRED, "expired");
+    else
+        set_outcome(o, OB_CANCELED, OMS_REASON_KILL_SWITCH, "canceled by kill switch");
+}
+
+/* Leg li is done; what it had open goes back to its order as idle quantity. A request of ours
+ * on a leg that ended some other way is moot: its answer finds the leg ended. (A leg filled out
+ * keeps its request: the venue still answers it, and the client's request waits for that.) */
+static void leg_end(oms_engine_t *e, uint32_t li, uint8_t end)
+{
+    oms_leg_t *l = &e->legs[li];
+    oms_order_t *o = &e->orders[l->order];
+    int64_t open = l->qty - l->cum_qty;
+    l->state = LEG_DONE;
+    l->end = end;
+    if (end == LEND_FILLED)
+        return;
+    l->req = LREQ_NONE;
+    l->qty = l->cum_qty;
+    if (oms__order_is_live(o))
+        o->idle += open;
+}
+
 static void send_engine_cancel(oms_engine_t *e, uint32_t oi)
 {
     oms_order_t *o = &e->orders[oi];
-    if (aliases_free(e) < 1) {
-        /* Could not even name the request: left refused, retried at the next timer tick. */
+    if (aliases_free(e) < legs_to_cancel(e, o)) {
+        /* Could not even name the requests: left refused, retried at the next timer tick. */
         o->sys = SYS_REFUSED;
         oms__input_reject(e, 0, OMS_REASON_CAPACITY, o->cl_ord_id, "no room to cancel the order");
         return;
     }
-    uint64_t key = oms__venue_key_next(e);
-    oms__alias_add(e, oi, ALIAS_VENUE_CANCEL, key, NULL);
-    o->sys_venue_key = key;
     o->sys = SYS_SENT;
-    venue_cancel_out(e, o, key);
+    if (!live_legs(e, o))
+        sys_outcome(o);
+    cancel_all_legs(e, oi);
 }
 
 /* A client request was answered: the engine's cancel that waited for it goes now, if it is
@@ -589,7 +802,9 @@ static void finish(oms_engine_t *e, uint32_t oi, uint8_t base, uint8_t exec_type
     oms__strlcpy(pend_cl, o->pend_cl_ord_id, sizeof pend_cl);
     o->base = base;
     o->pend = PEND_NONE;
+    o->replace_by_cancel = 0;
     o->sys = SYS_NONE;
+    o->idle = 0;
     oms__order_update(e, oi);
     oms_ev_exec_report_t *r = exec_report(e, o, exec_type);
     r->reason = (uint8_t)reason;
@@ -605,12 +820,272 @@ static void finish(oms_engine_t *e, uint32_t oi, uint8_t base, uint8_t exec_type
     }
 }
 
+/* No leg is left and nothing more will be placed: the order ends as its latest leg did. */
+static void end_order(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    uint8_t base = o->out_base, reason = o->out_reason;
+    char text[OMS_TEXT_CAP];
+    oms__strlcpy(text, o->out_text, sizeof text);
+    if (base == 0) {
+        base = OB_CANCELED;
+        reason = OMS_REASON_NO_VENUE;
+        oms__strlcpy(text, "no venue left to work the order", sizeof text);
+    }
+    /* FIX has no Rejected after an acknowledgement or a fill */
+    if (base == OB_REJECTED && (o->acked || o->cum_qty > 0))
+        base = OB_CANCELED;
+    uint8_t et = base == OB_REJECTED      ? OMS_EXEC_REJECTED
+                 : base == OB_EXPIRED     ? OMS_EXEC_EXPIRED
+                 : base == OB_DFD_FINAL   ? OMS_EXEC_DONE_FOR_DAY
+                                          : OMS_EXEC_CANCELED;
+    finish(e, oi, base, et, (oms_reason_t)reason, text);
+}
+
 static void set_avg(oms_order_t *o)
 {
     o->avg_px = o->cum_qty ? (int64_t)oms__div_round(o->cum_value, o->cum_qty) : 0;
 }
 
-/* ---- actions --------------------------------------------------------------------------------- */
+/* ---- placing quantity at venues ------------------------------------------------------------------ */
+
+/* The venue slots of the order's instrument that rejected this order: never tried again. */
+static uint8_t rejected_slots(const oms_engine_t *e, const oms_order_t *o)
+{
+    const oms_instrument_t *in = &e->instr[o->instrument];
+    uint8_t m = 0;
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
+        const oms_leg_t *l = &e->legs[li];
+        if (l->state == LEG_DONE && l->end == LEND_REJECTED)
+            for (unsigned s = 0; s < in->nvenues; s++)
+                if (in->venues[s] == l->venue)
+                    m |= (uint8_t)(1u << s);
+    }
+    return m;
+}
+
+static void route_init(const oms_engine_t *e, const oms_order_t *o, oms_route_t *r, int64_t qty,
+                       uint8_t trigger)
+{
+    memset(r, 0, sizeof *r);
+    r->instrument = o->instrument;
+    r->side = o->side;
+    r->ord_type = o->ord_type;
+    r->tif = o->tif;
+    r->trigger = trigger;
+    r->attempt = trigger == OMS_TRIGGER_REROUTE ? o->reroutes : 0;
+    r->qty = qty;
+    r->price = o->price;
+    r->excluded = rejected_slots(e, o);
+    r->px_venue = UINT16_MAX;
+}
+
+/* Chooses venues for r->qty of order oi and creates its legs (sent by place_emit): 0, or -1 when
+ * nothing can take it (r->action is "none" and r->reason says why). */
+static int place_prepare(oms_engine_t *e, uint32_t oi, oms_route_t *r)
+{
+    if (oms__route_choose(e, r) < 0)
+        return -1;
+    unsigned n = 0;
+    for (unsigned i = 0; i < r->n; i++)
+        n += r->c[i].qty > 0;
+    if (legs_free(e) < n || aliases_free(e) < n) {
+        for (unsigned i = 0; i < r->n; i++)
+            if (r->c[i].qty) {
+                r->c[i].qty = 0;
+                r->c[i].status = OMS_CAND_ELIGIBLE;
+            }
+        r->action = OMS_ROUTE_NONE;
+        oms__strlcpy(r->reason, "no room for child orders (leg or identifier table full)",
+                     sizeof r->reason);
+        return -1;
+    }
+    oms_order_t *o = &e->orders[oi];
+    for (unsigned i = 0; i < r->n; i++) {
+        oms_route_cand_t *c = &r->c[i];
+        if (!c->qty)
+            continue;
+        uint32_t li = oms__leg_alloc(e, oi);
+        oms_leg_t *l = &e->legs[li];
+        l->venue = c->venue;
+        l->state = LEG_PENDING;
+        l->qty = c->qty;
+        l->price = o->price;
+        l->stop_px = o->stop_px;
+        l->sent_ts = e->cur_ts;
+        l->key = oms__venue_key_next(e);
+        oms__alias_add(e, oi, ALIAS_VENUE_NEW, li, l->key, NULL);
+        c->key = l->key;
+        o->idle -= c->qty;
+    }
+    return 0;
+}
+
+/* The decision, then a venue order for each leg it created. */
+static void place_emit(oms_engine_t *e, uint32_t oi, const oms_route_t *r)
+{
+    const oms_order_t *o = &e->orders[oi];
+    oms__route_emit(e, o, r); /* with the statistics the decision was taken on */
+    for (unsigned i = 0; i < r->n; i++) {
+        const oms_route_cand_t *c = &r->c[i];
+        if (!c->qty)
+            continue;
+        oms__venue_sent(e, c->venue);
+        oms_ev_venue_order_t *v = &oms__out(e, OMS_EV_VENUE_ORDER)->u.venue_order;
+        oms__strlcpy(v->venue, e->venues[c->venue].name, OMS_VENUE_CAP);
+        oms__venue_key_format(c->key, v->cl_ord_id, OMS_ID_CAP);
+        oms__strlcpy(v->account, e->acct[o->account].ref.account, OMS_ID_CAP);
+        oms__strlcpy(v->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
+        v->side = o->side;
+        v->ord_type = o->ord_type;
+        v->tif = o->tif;
+        v->qty = c->qty;
+        v->price = o->price;
+        v->stop_px = o->stop_px;
+        v->expire_time = o->expire_time;
+    }
+}
+
+/* Sends the order's idle quantity to market again; strands it when nothing can take it. */
+static void place_idle(oms_engine_t *e, uint32_t oi, uint8_t trigger)
+{
+    oms_order_t *o = &e->orders[oi];
+    oms_route_t r;
+    if (trigger == OMS_TRIGGER_REROUTE && o->reroutes >= e->policy.max_reroutes) {
+        route_init(e, o, &r, o->idle, trigger);
+        r.action = OMS_ROUTE_NONE;
+        oms_text_t t;
+        oms__text_init(&t, r.reason, sizeof r.reason);
+        oms__text_str(&t, "re-route limit ");
+        oms__text_u64(&t, e->policy.max_reroutes);
+        oms__text_str(&t, " reached: ");
+        oms__text_dec(&t, o->idle);
+        oms__text_str(&t, " not placed");
+        oms__route_emit(e, o, &r);
+        o->stranded = 1;
+        if (!o->out_base)
+            set_outcome(o, OB_CANCELED, OMS_REASON_NO_VENUE, "re-route limit reached");
+        return;
+    }
+    if (trigger == OMS_TRIGGER_REROUTE)
+        o->reroutes++;
+    route_init(e, o, &r, o->idle, trigger);
+    if (place_prepare(e, oi, &r) < 0) {
+        oms__route_emit(e, o, &r);
+        o->stranded = 1;
+        if (!o->out_base)
+            set_outcome(o, OB_CANCELED, OMS_REASON_NO_VENUE, "no venue to route to");
+        return;
+    }
+    place_emit(e, oi, &r);
+}
+
+/* Live legs at a venue that is down or halted are canceled, to be re-routed once the venue
+ * confirms (never before: the quantity must not be live at two venues). Only while a re-route is
+ * possible: another venue is up, and the order may still be re-routed. */
+static void evacuate(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    if (o->pend != PEND_NONE || o->sys != SYS_NONE || o->stranded || o->base == OB_DFD ||
+        o->reroutes >= e->policy.max_reroutes || oms__order_under_halt(e, o))
+        return;
+    const oms_instrument_t *in = &e->instr[o->instrument];
+    uint8_t rej = rejected_slots(e, o);
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
+        const oms_leg_t *l = &e->legs[li];
+        if (l->state == LEG_DONE || l->state == LEG_DFD || l->req != LREQ_NONE ||
+            oms__venue_up(e, l->venue))
+            continue;
+        int elsewhere = 0;
+        for (unsigned s = 0; s < in->nvenues; s++)
+            elsewhere |= in->venues[s] != l->venue && oms__venue_up(e, in->venues[s]) &&
+                         !(rej & (1u << s));
+        if (elsewhere && aliases_free(e) >= 1)
+            leg_cancel(e, li);
+    }
+}
+
+/* The answer to the client's cancel or replace when a venue refused its part (the leg still
+ * works), or the order was filled meanwhile. */
+static void answer_refused(oms_engine_t *e, uint32_t oi, uint8_t resp)
+{
+    oms_order_t *o = &e->orders[oi];
+    char y[OMS_ID_CAP];
+    oms__strlcpy(y, o->pend_cl_ord_id, sizeof y);
+    o->pend = PEND_NONE;
+    o->replace_by_cancel = 0;
+    oms__order_update(e, oi);
+    int live = oms__order_is_live(o);
+    const char *text = e->refuse_text ? e->refuse_text
+                       : live         ? "refused at the venue"
+                                      : "order is done";
+    cancel_reject(e, o, e->clients[o->client].id, y, "", resp,
+                  live ? OMS_REASON_VENUE_REJECT : OMS_REASON_TOO_LATE, text, NULL);
+    resume_deferred(e, oi);
+}
+
+/* A replace by cancel and re-placement takes effect: every leg is done. */
+static void apply_replace(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    oms__strlcpy(o->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(o->cl_ord_id, o->pend_cl_ord_id, OMS_ID_CAP);
+    o->qty = o->pend_qty > o->cum_qty ? o->pend_qty : o->cum_qty;
+    o->price = o->pend_price;
+    o->stop_px = o->pend_stop_px;
+    o->pend = PEND_NONE;
+    o->replace_by_cancel = 0;
+    o->stranded = 0;
+    o->out_base = 0;
+    if (o->cum_qty >= o->qty)
+        o->base = OB_FILLED;
+    o->idle = o->qty - o->cum_qty;
+    oms__order_update(e, oi);
+    exec_report(e, o, OMS_EXEC_REPLACED);
+    resume_deferred(e, oi);
+}
+
+/*
+ * After anything happened to an order of the market: when every leg has answered the engine's
+ * requests, the client's request and the engine's cancel are concluded, idle quantity goes to
+ * market again, legs leave venues that are down, and an order with nothing left working ends.
+ */
+static void settle(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    if (o->route != ROUTE_MARKET || reqs_open(e, o))
+        return;
+    uint8_t trigger = OMS_TRIGGER_REROUTE;
+    if (o->pend == PEND_CANCEL && (!oms__order_is_live(o) || live_legs(e, o))) {
+        answer_refused(e, oi, OMS_RESPONSE_CANCEL);
+        o->stranded |= o->idle > 0; /* what was canceled stays canceled */
+    } else if (o->pend == PEND_REPLACE && o->replace_by_cancel) {
+        if (oms__order_is_live(o) && !live_legs(e, o)) {
+            apply_replace(e, oi);
+            trigger = OMS_TRIGGER_REPLACE;
+        } else {
+            /* what was canceled works on at the old parameters: placed again, not a re-route */
+            answer_refused(e, oi, OMS_RESPONSE_REPLACE);
+            trigger = OMS_TRIGGER_REPLACE;
+        }
+    }
+    if (reqs_open(e, o))
+        return; /* the engine's cancel that waited for the answer went out */
+    if (o->sys == SYS_SENT && (!oms__order_is_live(o) || live_legs(e, o))) {
+        o->sys = oms__order_is_live(o) ? SYS_REFUSED : SYS_NONE;
+        o->stranded |= o->idle > 0;
+    }
+    if (!oms__order_is_live(o))
+        return;
+    if (o->idle > 0 && !o->stranded && o->pend == PEND_NONE && o->sys == SYS_NONE &&
+        o->base != OB_DFD && !oms__order_under_halt(e, o))
+        place_idle(e, oi, trigger);
+    evacuate(e, oi);
+    if (!live_legs(e, o) && !reqs_open(e, o))
+        end_order(e, oi);
+}
+
+/* ---- actions on the order (client requests, engine events) --------------------------------------- */
 
 static void act_cancel(oms_engine_t *e, octx_t *x)
 {
@@ -621,26 +1096,23 @@ static void act_cancel(oms_engine_t *e, octx_t *x)
                        "OrigClOrdID is not the last accepted ClOrdID", NULL);
         return;
     }
-    if (aliases_free(e) < 2) {
+    if (aliases_free(e) < 1 + legs_to_cancel(e, o)) {
         reject_request(e, x, OMS_REASON_CAPACITY, "identifier table full", NULL);
         return;
     }
-    oms__alias_add(e, x->oi, ALIAS_CLIENT, 0, rq->cl_ord_id);
+    oms__alias_add(e, x->oi, ALIAS_CLIENT, OMS_NIL, 0, rq->cl_ord_id);
     o->pend = PEND_CANCEL;
     oms__strlcpy(o->pend_cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
     o->pend_qty = o->pend_price = o->pend_stop_px = 0;
-    uint64_t key = 0;
-    if (o->sys != SYS_SENT) {
-        key = oms__venue_key_next(e);
-        oms__alias_add(e, x->oi, ALIAS_VENUE_CANCEL, key, NULL);
-    }
-    o->pend_venue_key = key; /* 0: rides on the engine's cancel already at the venue */
     oms__order_update(e, x->oi);
     oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_PENDING_CANCEL);
     oms__strlcpy(r->cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
     oms__strlcpy(r->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
-    if (key)
-        venue_cancel_out(e, o, key);
+    if (!live_legs(e, o))
+        set_outcome(o, OB_CANCELED, OMS_REASON_NONE, "");
+    /* legs with a cancel of ours already on its way (the engine's, a re-route's) ride on it */
+    cancel_all_legs(e, x->oi);
+    settle(e, x->oi);
 }
 
 static void act_replace(oms_engine_t *e, octx_t *x)
@@ -664,60 +1136,121 @@ static void act_replace(oms_engine_t *e, octx_t *x)
         reject_request(e, x, c.reason, NULL, &c);
         return;
     }
-    if (aliases_free(e) < 2) {
+    /* one live, acknowledged leg and nothing idle: a replace of that leg at its venue, for the
+     * requested total less what the order's other legs filled */
+    uint32_t one = OMS_NIL, nl = 0;
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+        if (oms__leg_is_live(&e->legs[li])) {
+            nl++;
+            one = li;
+        }
+    int64_t other = nl == 1 ? o->cum_qty - e->legs[one].cum_qty : 0;
+    int direct = nl == 1 && e->legs[one].acked && e->legs[one].req == LREQ_NONE && o->idle == 0 &&
+                 rq->qty - other > 0;
+    if (aliases_free(e) < 1 + (direct ? 1 : legs_to_cancel(e, o))) {
         reject_request(e, x, OMS_REASON_CAPACITY, "identifier table full", NULL);
         return;
     }
-    oms__alias_add(e, x->oi, ALIAS_CLIENT, 0, rq->cl_ord_id);
+    oms__alias_add(e, x->oi, ALIAS_CLIENT, OMS_NIL, 0, rq->cl_ord_id);
     o->pend = PEND_REPLACE;
     oms__strlcpy(o->pend_cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
     o->pend_qty = rq->qty;
     o->pend_price = rq->price;
     o->pend_stop_px = rq->stop_px;
-    uint64_t key = oms__venue_key_next(e);
-    oms__alias_add(e, x->oi, ALIAS_VENUE_REPLACE, key, NULL);
-    o->pend_venue_key = key;
+    oms_leg_t *l = direct ? &e->legs[one] : NULL;
+    if (l) {
+        l->req = LREQ_REPLACE;
+        l->req_key = oms__venue_key_next(e);
+        l->req_qty = rq->qty - other;
+        l->req_price = rq->price;
+        l->req_stop_px = rq->stop_px;
+        oms__alias_add(e, x->oi, ALIAS_VENUE_REPLACE, one, l->req_key, NULL);
+    }
     oms__order_update(e, x->oi);
     oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_PENDING_REPLACE);
     oms__strlcpy(r->cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
     oms__strlcpy(r->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    if (!l) {
+        o->replace_by_cancel = 1;
+        cancel_all_legs(e, x->oi);
+        settle(e, x->oi);
+        return;
+    }
     oms_ev_venue_replace_t *v = &oms__out(e, OMS_EV_VENUE_REPLACE)->u.venue_replace;
-    oms__strlcpy(v->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
-    oms__venue_key_format(key, v->cl_ord_id, OMS_ID_CAP);
-    oms__venue_key_format(o->venue_key, v->orig_cl_ord_id, OMS_ID_CAP);
+    oms__strlcpy(v->venue, e->venues[l->venue].name, OMS_VENUE_CAP);
+    oms__venue_key_format(l->req_key, v->cl_ord_id, OMS_ID_CAP);
+    oms__venue_key_format(l->key, v->orig_cl_ord_id, OMS_ID_CAP);
     oms__strlcpy(v->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
     v->side = o->side;
     v->ord_type = o->ord_type;
     v->tif = o->tif;
-    v->qty = rq->qty;
+    v->qty = l->req_qty;
     v->price = rq->price;
     v->stop_px = rq->stop_px;
 }
 
+static void act_engine_cancel(oms_engine_t *e, octx_t *x, int defer)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    if (!oms__order_is_live(o) || o->sys == SYS_SENT || o->sys == SYS_DEFERRED)
+        return;
+    o->sys_reason = x->reason;
+    if (defer) {
+        o->sys = SYS_DEFERRED;
+        return;
+    }
+    send_engine_cancel(e, x->oi);
+    settle(e, x->oi);
+}
+
+static void act_restate(oms_engine_t *e, octx_t *x)
+{
+    oms_order_t *o = &e->orders[x->oi];
+    o->base = OB_WORKING;
+    oms__order_update(e, x->oi);
+    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_RESTATED);
+    oms__strlcpy(r->text, "GTC renewal", OMS_TEXT_CAP);
+    settle(e, x->oi);
+}
+
+/* ---- actions on a leg (venue reports) ------------------------------------------------------------ */
+
 static void act_ack(oms_engine_t *e, octx_t *x)
 {
     oms_order_t *o = &e->orders[x->oi];
-    if (x->vkind != ALIAS_VENUE_NEW || o->acked || !oms__order_is_live(o)) {
-        illegal(e, x, o->acked ? "already acknowledged" : "not the order's venue ClOrdID");
+    oms_leg_t *l = &e->legs[x->li];
+    if (x->vkind != ALIAS_VENUE_NEW || l->acked || !oms__leg_is_live(l)) {
+        illegal(e, x, l->acked ? "already acknowledged" : "not the order's venue ClOrdID");
         return;
     }
-    o->acked = 1;
-    if (o->base == OB_PENDING_NEW)
-        o->base = OB_WORKING;
-    oms__strlcpy(o->venue_order_id, x->ev->u.venue_new.venue_order_id, OMS_ID_CAP);
-    oms__order_update(e, x->oi);
-    exec_report(e, o, OMS_EXEC_NEW);
+    l->acked = 1;
+    if (l->state == LEG_PENDING)
+        l->state = LEG_WORKING;
+    oms__strlcpy(l->venue_order_id, x->ev->u.venue_new.venue_order_id, OMS_ID_CAP);
+    oms__venue_acked(e, l->venue, l->sent_ts);
+    if (!o->acked) { /* the first acknowledgement of any leg acknowledges the order */
+        o->acked = 1;
+        if (o->base == OB_PENDING_NEW)
+            o->base = OB_WORKING;
+        oms__order_update(e, x->oi);
+        exec_report(e, o, OMS_EXEC_NEW);
+    }
+    settle(e, x->oi);
 }
 
 static void act_reject(oms_engine_t *e, octx_t *x)
 {
-    const oms_order_t *o = &e->orders[x->oi];
-    if (x->vkind != ALIAS_VENUE_NEW || o->acked || !oms__order_is_live(o)) {
-        illegal(e, x, o->acked ? "already acknowledged" : "not the order's venue ClOrdID");
+    oms_order_t *o = &e->orders[x->oi];
+    oms_leg_t *l = &e->legs[x->li];
+    if (x->vkind != ALIAS_VENUE_NEW || l->acked || !oms__leg_is_live(l)) {
+        illegal(e, x, l->acked ? "already acknowledged" : "not the order's venue ClOrdID");
         return;
     }
-    finish(e, x->oi, OB_REJECTED, OMS_EXEC_REJECTED, OMS_REASON_VENUE_REJECT,
-           x->ev->u.venue_reject.text);
+    oms__venue_rejected(e, l->venue);
+    leg_end(e, x->li, LEND_REJECTED);
+    set_outcome(o, OB_REJECTED, OMS_REASON_VENUE_REJECT, x->ev->u.venue_reject.text);
+    oms__order_update(e, x->oi);
+    settle(e, x->oi);
 }
 
 static int fill_valid(int64_t qty, int64_t px)
@@ -725,9 +1258,21 @@ static int fill_valid(int64_t qty, int64_t px)
     return qty > 0 && qty <= QTY_MAX && px > 0 && px <= QTY_MAX;
 }
 
-static void act_fill(oms_engine_t *e, octx_t *x, int late)
+/* What a leg may still fill: its open quantity, or for a leg that ended, the order's idle
+ * quantity (the order's unfilled rest once it is done). */
+static int64_t fill_room(const oms_order_t *o, const oms_leg_t *l)
+{
+    if (oms__leg_is_live(l))
+        return l->qty - l->cum_qty;
+    if (l->end == LEND_FILLED)
+        return 0;
+    return oms__order_is_live(o) ? o->idle : o->qty - o->cum_qty;
+}
+
+static void act_fill(oms_engine_t *e, octx_t *x)
 {
     oms_order_t *o = &e->orders[x->oi];
+    oms_leg_t *l = &e->legs[x->li];
     const oms_ev_venue_fill_t *f = &x->ev->u.venue_fill;
     const char *bad = NULL;
     oms_reason_t why = OMS_REASON_NONE;
@@ -737,10 +1282,10 @@ static void act_fill(oms_engine_t *e, octx_t *x, int late)
     } else if (!f->exec_id[0]) {
         why = OMS_REASON_MISSING_FIELD;
         bad = "exec_id missing";
-    } else if (oms__fill_lookup(e, o->venue, f->exec_id) != OMS_NIL) {
+    } else if (oms__fill_lookup(e, l->venue, f->exec_id) != OMS_NIL) {
         why = OMS_REASON_DUPLICATE_EXEC_ID;
         bad = "exec_id already booked";
-    } else if (f->last_qty > o->qty - o->cum_qty) {
+    } else if (f->last_qty > fill_room(o, l)) {
         why = OMS_REASON_OVERFILL;
         bad = "fill above the order's open quantity";
     } else if (e->free_fill == OMS_NIL) {
@@ -756,101 +1301,111 @@ static void act_fill(oms_engine_t *e, octx_t *x, int late)
                           bad);
         return;
     }
-    oms__fill_add(e, x->oi, f->exec_id, f->last_qty, f->last_px, e->cur_seq, e->exec_k);
+    int was_done = !oms__order_is_live(o);
+    oms__fill_add(e, x->oi, x->li, l->venue, f->exec_id, f->last_qty, f->last_px, e->cur_seq,
+                  e->exec_k);
+    oms__venue_filled(e, l->venue, !l->filled, l->sent_ts);
+    l->filled = 1;
+    l->cum_qty += f->last_qty;
+    if (oms__leg_is_live(l)) {
+        if (!l->acked) { /* a fill is an acknowledgement too */
+            l->acked = 1;
+            if (l->state == LEG_PENDING)
+                l->state = LEG_WORKING;
+        }
+        if (l->cum_qty == l->qty)
+            leg_end(e, x->li, LEND_FILLED);
+    } else {
+        l->qty += f->last_qty; /* a leg that ended did more than it said: from the idle rest */
+        if (!was_done)
+            o->idle -= f->last_qty;
+    }
     o->cum_qty += f->last_qty;
     o->cum_value += (oms_i128)f->last_qty * f->last_px;
     set_avg(o);
-    if (!o->acked) { /* a fill is an acknowledgement too */
+    if (!o->acked) {
         o->acked = 1;
         if (o->base == OB_PENDING_NEW)
             o->base = OB_WORKING;
     }
-    if (!late && o->cum_qty == o->qty && oms__order_is_live(o))
+    if (!was_done && o->cum_qty == o->qty)
         o->base = OB_FILLED;
     oms__order_update(e, x->oi);
     oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_TRADE);
     r->last_qty = f->last_qty;
     r->last_px = f->last_px;
     r->liquidity = f->liquidity;
-    if (late)
+    oms__strlcpy(r->venue, e->venues[l->venue].name, OMS_VENUE_CAP);
+    if (was_done)
         oms__strlcpy(r->text, "fill after the order was done", OMS_TEXT_CAP);
     oms__risk_after_account(e, o->account);
+    settle(e, x->oi);
 }
 
 static void act_cancel_ack(oms_engine_t *e, octx_t *x)
 {
     oms_order_t *o = &e->orders[x->oi];
-    int client_req = o->pend == PEND_CANCEL && o->pend_venue_key && x->vkey == o->pend_venue_key;
-    int sys_req = o->sys == SYS_SENT && x->vkey == o->sys_venue_key;
-    if (!client_req && !sys_req) {
-        char id[OMS_ID_CAP];
-        oms__venue_key_format(x->vkey, id, sizeof id);
-        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
-                          "no cancel outstanding with this ClOrdID");
+    oms_leg_t *l = &e->legs[x->li];
+    if (!(l->req == LREQ_CANCEL && x->vkey == l->req_key)) {
+        no_request(e, x, "no cancel outstanding with this ClOrdID");
         return;
     }
-    if (!oms__order_is_live(o)) {
+    if (!oms__leg_is_live(l)) {
         illegal(e, x, "the order is already done");
         return;
     }
+    leg_end(e, x->li, LEND_CANCELED);
     if (o->pend == PEND_CANCEL)
-        finish(e, x->oi, OB_CANCELED, OMS_EXEC_CANCELED, OMS_REASON_NONE, "");
-    else if (o->sys_reason == OMS_REASON_EXPIRED)
-        finish(e, x->oi, OB_EXPIRED, OMS_EXEC_EXPIRED, OMS_REASON_EXPIRED, "expired");
-    else
-        finish(e, x->oi, OB_CANCELED, OMS_EXEC_CANCELED, OMS_REASON_KILL_SWITCH,
-               "canceled by kill switch");
+        set_outcome(o, OB_CANCELED, OMS_REASON_NONE, "");
+    else if (o->sys == SYS_SENT)
+        sys_outcome(o);
+    /* else the cancel of a re-route or of a replace: the quantity is placed again */
+    oms__order_update(e, x->oi);
+    settle(e, x->oi);
 }
 
 static void act_cancel_reject(oms_engine_t *e, octx_t *x)
 {
-    oms_order_t *o = &e->orders[x->oi];
-    const char *text = x->ev->u.venue_cancel_reject.text;
-    int client_req = o->pend == PEND_CANCEL && o->pend_venue_key && x->vkey == o->pend_venue_key;
-    int sys_req = o->sys == SYS_SENT && x->vkey == o->sys_venue_key;
-    if (!client_req && !sys_req) {
-        /* The venue answering a cancel of ours for an order that finished meanwhile (it was
-         * filled, or canceled another way) is the expected end of that race: nothing to do. */
-        if (x->vkind == ALIAS_VENUE_CANCEL && !oms__order_is_live(o))
+    oms_leg_t *l = &e->legs[x->li];
+    if (!(l->req == LREQ_CANCEL && x->vkey == l->req_key)) {
+        /* The venue answering a cancel of ours for a leg that ended meanwhile (it was filled,
+         * rejected or canceled another way) is the expected end of that race: nothing to do. */
+        if (x->vkind == ALIAS_VENUE_CANCEL && !oms__leg_is_live(l))
             return;
-        char id[OMS_ID_CAP];
-        oms__venue_key_format(x->vkey, id, sizeof id);
-        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
-                          "no cancel outstanding with this ClOrdID");
+        no_request(e, x, "no cancel outstanding with this ClOrdID");
         return;
     }
-    int riding = o->pend == PEND_CANCEL && o->pend_venue_key == 0;
-    if (sys_req)
-        o->sys = oms__order_is_live(o) ? SYS_REFUSED : SYS_NONE;
-    if (client_req || (sys_req && riding)) {
-        char y[OMS_ID_CAP];
-        oms__strlcpy(y, o->pend_cl_ord_id, sizeof y);
-        o->pend = PEND_NONE;
-        oms__order_update(e, x->oi);
-        int live = oms__order_is_live(o);
-        cancel_reject(e, o, e->clients[o->client].id, y, "", OMS_RESPONSE_CANCEL,
-                      live ? OMS_REASON_VENUE_REJECT : OMS_REASON_TOO_LATE, text, NULL);
-        resume_deferred(e, x->oi);
-    }
+    l->req = LREQ_NONE;
+    e->refuse_text = x->ev->u.venue_cancel_reject.text;
+    settle(e, x->oi);
 }
 
 static void act_replace_ack(oms_engine_t *e, octx_t *x)
 {
     oms_order_t *o = &e->orders[x->oi];
-    if (!(o->pend == PEND_REPLACE && x->vkey == o->pend_venue_key)) {
-        char id[OMS_ID_CAP];
-        oms__venue_key_format(x->vkey, id, sizeof id);
-        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
-                          "no replace outstanding with this ClOrdID");
+    oms_leg_t *l = &e->legs[x->li];
+    if (!(o->pend == PEND_REPLACE && l->req == LREQ_REPLACE && x->vkey == l->req_key)) {
+        no_request(e, x, "no replace outstanding with this ClOrdID");
         return;
     }
     if (!oms__order_is_live(o) && o->base != OB_FILLED) {
         illegal(e, x, "the order is already done");
         return;
     }
+    /* the leg: the new total, at or below its CumQty the balance canceled (as for the order) */
+    l->key = l->req_key;
+    l->qty = l->req_qty > l->cum_qty ? l->req_qty : l->cum_qty;
+    l->price = l->req_price;
+    l->stop_px = l->req_stop_px;
+    l->req = LREQ_NONE;
+    if (oms__leg_is_live(l) && l->cum_qty >= l->qty)
+        leg_end(e, x->li, LEND_FILLED);
+    else if (!oms__leg_is_live(l) && l->cum_qty < l->qty) {
+        l->state = LEG_WORKING; /* it filled out, and the replace gave it more */
+        l->end = LEND_NONE;
+    }
     oms__strlcpy(o->orig_cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
     oms__strlcpy(o->cl_ord_id, o->pend_cl_ord_id, OMS_ID_CAP);
-    o->venue_key = o->pend_venue_key;
     /* the new total quantity; at or below CumQty the balance is canceled and the order filled */
     o->qty = o->pend_qty > o->cum_qty ? o->pend_qty : o->cum_qty;
     o->price = o->pend_price;
@@ -863,18 +1418,18 @@ static void act_replace_ack(oms_engine_t *e, octx_t *x)
     oms__order_update(e, x->oi);
     exec_report(e, o, OMS_EXEC_REPLACED);
     resume_deferred(e, x->oi);
+    settle(e, x->oi);
 }
 
 static void act_replace_reject(oms_engine_t *e, octx_t *x)
 {
     oms_order_t *o = &e->orders[x->oi];
-    if (!(o->pend == PEND_REPLACE && x->vkey == o->pend_venue_key)) {
-        char id[OMS_ID_CAP];
-        oms__venue_key_format(x->vkey, id, sizeof id);
-        oms__input_reject(e, x->ev->type, OMS_REASON_NO_REQUEST_OUTSTANDING, id,
-                          "no replace outstanding with this ClOrdID");
+    oms_leg_t *l = &e->legs[x->li];
+    if (!(o->pend == PEND_REPLACE && l->req == LREQ_REPLACE && x->vkey == l->req_key)) {
+        no_request(e, x, "no replace outstanding with this ClOrdID");
         return;
     }
+    l->req = LREQ_NONE;
     char y[OMS_ID_CAP];
     oms__strlcpy(y, o->pend_cl_ord_id, sizeof y);
     o->pend = PEND_NONE;
@@ -884,39 +1439,80 @@ static void act_replace_reject(oms_engine_t *e, octx_t *x)
                   live ? OMS_REASON_VENUE_REJECT : OMS_REASON_TOO_LATE,
                   x->ev->u.venue_replace_reject.text, NULL);
     resume_deferred(e, x->oi);
+    settle(e, x->oi);
+}
+
+/* Whether every live leg of o is done for the day (and there is one). */
+static int all_legs_dfd(const oms_engine_t *e, const oms_order_t *o)
+{
+    int any = 0;
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
+        const oms_leg_t *l = &e->legs[li];
+        if (l->state == LEG_DONE)
+            continue;
+        if (l->state != LEG_DFD)
+            return 0;
+        any = 1;
+    }
+    return any;
 }
 
 static void act_venue_done(oms_engine_t *e, octx_t *x, int a)
 {
     oms_order_t *o = &e->orders[x->oi];
-    if (!oms__order_is_live(o)) {
+    oms_leg_t *l = &e->legs[x->li];
+    if (!oms__leg_is_live(l)) {
         illegal(e, x, "the order is already done");
         return;
     }
     const char *text = x->ev->u.venue_unsolicited_cancel.text; /* same struct for all three */
+    /* the venue ended the leg on its own: its rest is not routed again (an IOC remainder, an
+     * expiry, the end of the day) */
     if (a == A_UNSOLICITED) {
-        finish(e, x->oi, OB_CANCELED, OMS_EXEC_CANCELED, OMS_REASON_NONE, text);
+        leg_end(e, x->li, LEND_CANCELED);
+        set_outcome(o, OB_CANCELED, OMS_REASON_NONE, text);
+        o->stranded |= o->idle > 0;
     } else if (a == A_EXPIRE) {
-        finish(e, x->oi, OB_EXPIRED, OMS_EXEC_EXPIRED, OMS_REASON_EXPIRED, text);
+        leg_end(e, x->li, LEND_EXPIRED);
+        set_outcome(o, OB_EXPIRED, OMS_REASON_EXPIRED, text);
+        o->stranded |= o->idle > 0;
     } else if (o->tif == OMS_TIF_GTC || o->tif == OMS_TIF_GTD) {
-        o->base = OB_DFD; /* works again tomorrow, LeavesQty kept */
-        oms__order_update(e, x->oi);
-        oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_DONE_FOR_DAY);
-        oms__strlcpy(r->text, text, OMS_TEXT_CAP);
+        l->state = LEG_DFD; /* works again tomorrow, its open quantity kept */
+        if (o->base != OB_DFD && all_legs_dfd(e, o)) {
+            o->base = OB_DFD;
+            oms__order_update(e, x->oi);
+            oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_DONE_FOR_DAY);
+            oms__strlcpy(r->text, text, OMS_TEXT_CAP);
+        }
     } else {
-        finish(e, x->oi, OB_DFD_FINAL, OMS_EXEC_DONE_FOR_DAY, OMS_REASON_NONE, text);
+        leg_end(e, x->li, LEND_DFD);
+        set_outcome(o, OB_DFD_FINAL, OMS_REASON_NONE, text);
+        o->stranded |= o->idle > 0;
     }
+    oms__order_update(e, x->oi);
+    settle(e, x->oi);
 }
 
-/* Bust (correct == 0) or correction of one of the order's fills. */
+/* The open quantity of o's live legs. */
+static int64_t legs_open(const oms_engine_t *e, const oms_order_t *o)
+{
+    int64_t n = 0;
+    for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+        if (oms__leg_is_live(&e->legs[li]))
+            n += e->legs[li].qty - e->legs[li].cum_qty;
+    return n;
+}
+
+/* Bust (correct == 0) or correction of one of the leg's fills. */
 static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
 {
     oms_order_t *o = &e->orders[x->oi];
+    oms_leg_t *l = &e->legs[x->li];
     const char *exec_id =
         correct ? x->ev->u.venue_trade_correct.exec_id : x->ev->u.venue_trade_bust.exec_id;
     uint16_t type = x->ev->type;
-    uint32_t fi = oms__fill_lookup(e, o->venue, exec_id);
-    if (fi == OMS_NIL || e->fills[fi].order != x->oi) {
+    uint32_t fi = oms__fill_lookup(e, l->venue, exec_id);
+    if (fi == OMS_NIL || e->fills[fi].order != x->oi || e->fills[fi].leg != x->li) {
         oms__input_reject(e, type, OMS_REASON_UNKNOWN_EXEC_ID, exec_id,
                           fi == OMS_NIL ? "no such fill" : "the fill belongs to another order");
         return;
@@ -935,7 +1531,7 @@ static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
                               "quantity and price must be above 0 and at most 10^9");
             return;
         }
-        if (o->cum_qty - f->qty + nq > o->qty) {
+        if (nq - f->qty > fill_room(o, l)) {
             oms__input_reject(e, type, OMS_REASON_OVERFILL, exec_id,
                               "corrected quantity above the order quantity");
             return;
@@ -946,7 +1542,9 @@ static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
         oms__input_reject(e, type, OMS_REASON_OVERFLOW, exec_id, "position or PnL would overflow");
         return;
     }
-    o->cum_qty += nq - f->qty;
+    int64_t d = nq - f->qty;
+    int was_live = oms__order_is_live(o);
+    o->cum_qty += d;
     o->cum_value += (oms_i128)nq * npx - (oms_i128)f->qty * f->px;
     set_avg(o);
     if (correct) {
@@ -957,36 +1555,32 @@ static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
     }
     if (o->base == OB_FILLED && o->cum_qty < o->qty)
         o->base = OB_WORKING; /* the bust reopens the order: LeavesQty grows */
-    else if (oms__order_is_live(o) && o->cum_qty == o->qty)
+    else if (was_live && o->cum_qty == o->qty)
         o->base = OB_FILLED;
+    /* the leg: a live one fills more or less of what it has open; one that filled out reopens
+     * when it filled less, as its order does (a leg never works for a finished order); one that
+     * ended otherwise did more or less than it said */
+    l->cum_qty += d;
+    if (oms__leg_is_live(l)) {
+        if (l->cum_qty == l->qty)
+            leg_end(e, x->li, LEND_FILLED);
+    } else if (l->end == LEND_FILLED && l->cum_qty < l->qty && oms__order_is_live(o)) {
+        l->state = LEG_WORKING;
+        l->end = LEND_NONE;
+    } else {
+        l->qty += d;
+    }
+    if (oms__order_is_live(o)) /* what its live legs do not hold is idle */
+        o->idle = o->qty - o->cum_qty - legs_open(e, o);
     oms__order_update(e, x->oi);
     oms_ev_exec_report_t *r =
         exec_report(e, o, correct ? OMS_EXEC_TRADE_CORRECT : OMS_EXEC_TRADE_CANCEL);
     r->last_qty = correct ? nq : f->qty;
     r->last_px = correct ? npx : f->px;
+    oms__strlcpy(r->venue, e->venues[l->venue].name, OMS_VENUE_CAP);
     oms__format_id(r->exec_ref_id, OMS_ID_CAP, 'E', f->exec_seq, f->exec_k);
     oms__risk_after_account(e, o->account);
-}
-
-static void act_engine_cancel(oms_engine_t *e, octx_t *x, int defer)
-{
-    oms_order_t *o = &e->orders[x->oi];
-    if (!oms__order_is_live(o) || o->sys == SYS_SENT || o->sys == SYS_DEFERRED)
-        return;
-    o->sys_reason = x->reason;
-    if (defer)
-        o->sys = SYS_DEFERRED;
-    else
-        send_engine_cancel(e, x->oi);
-}
-
-static void act_restate(oms_engine_t *e, octx_t *x)
-{
-    oms_order_t *o = &e->orders[x->oi];
-    o->base = OB_WORKING;
-    oms__order_update(e, x->oi);
-    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_RESTATED);
-    oms__strlcpy(r->text, "GTC renewal", OMS_TEXT_CAP);
+    settle(e, x->oi);
 }
 
 /* A kill switch halt leaves no live order without a cancel on its way. */
@@ -1000,7 +1594,7 @@ static void enforce_halt(oms_engine_t *e, uint32_t oi)
 
 static void dispatch(oms_engine_t *e, octx_t *x)
 {
-    int a = transition[row_of(&e->orders[x->oi])][x->col];
+    int a = transition[row_of_ctx(e, x)][x->col];
     switch (a) {
     case A_CANCEL:
         act_cancel(e, x);
@@ -1019,7 +1613,7 @@ static void dispatch(oms_engine_t *e, octx_t *x)
         break;
     case A_FILL:
     case A_LATE_FILL:
-        act_fill(e, x, a == A_LATE_FILL);
+        act_fill(e, x);
         break;
     case A_CANCEL_ACK:
         act_cancel_ack(e, x);
@@ -1070,12 +1664,6 @@ static void dispatch(oms_engine_t *e, octx_t *x)
 
 /* ---- entry points -------------------------------------------------------------------------- */
 
-/* Routing: the first venue of the instrument's list. The routing issue replaces this choice. */
-static uint16_t route(const oms_engine_t *e, uint32_t instrument)
-{
-    return e->instr[instrument].venues[0];
-}
-
 static void reject_unrecorded(oms_engine_t *e, const oms_ev_new_order_t *ev, oms_reason_t reason,
                               const char *text, const oms_check_t *c)
 {
@@ -1094,6 +1682,124 @@ static void reject_unrecorded(oms_engine_t *e, const oms_ev_new_order_t *ev, oms
     r->price = ev->price;
     r->stop_px = ev->stop_px;
     put_check(reason, text, c, &r->reason, r->text, &r->limit_value, &r->reading);
+}
+
+/* Risk checks of an accepted order and its position: 0, or 1 after reporting the reject. */
+static int check_order(oms_engine_t *e, uint32_t oi, const char *account, const char *symbol)
+{
+    oms_order_t *o = &e->orders[oi];
+    oms_check_t c;
+    oms_order_ask_t ask = {o->client,   o->account, o->instrument, o->side,
+                           o->ord_type, o->tif,     o->qty,        o->price,
+                           o->stop_px,  o->expire_time, NULL};
+    int rejected = oms__risk_check_static(e, &ask, &c) || oms__risk_check_limits(e, &ask, &c);
+    if (!rejected) {
+        o->pos = oms__position_get(e, o->account, o->instrument, 1);
+        if (o->pos == OMS_NIL) {
+            rejected = 1;
+            memset(&c, 0, sizeof c);
+            c.reason = OMS_REASON_CAPACITY;
+            oms__strlcpy(c.text, "position table full", sizeof c.text);
+        }
+    }
+    if (!rejected)
+        return 0;
+    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_REJECTED);
+    put_check(c.reason, NULL, &c, &r->reason, r->text, &r->limit_value, &r->reading);
+    if (!r->account[0])
+        oms__strlcpy(r->account, account, OMS_ID_CAP);
+    if (!r->symbol[0])
+        oms__strlcpy(r->symbol, symbol, OMS_SYMBOL_CAP);
+    return 1;
+}
+
+/* Sends an accepted order to market: its legs, or a reject when no venue can take it. */
+static void go_to_market(oms_engine_t *e, uint32_t oi, oms_route_t *r)
+{
+    oms_order_t *o = &e->orders[oi];
+    o->route = ROUTE_MARKET;
+    o->base = OB_PENDING_NEW;
+    o->idle = o->qty;
+    if (place_prepare(e, oi, r) < 0) {
+        o->route = ROUTE_NONE;
+        o->base = OB_REJECTED;
+        o->idle = 0;
+        o->pos = OMS_NIL; /* never routed: works on no position */
+        oms__order_update(e, oi);
+        oms_ev_exec_report_t *x = exec_report(e, o, OMS_EXEC_REJECTED);
+        x->reason = OMS_REASON_NO_VENUE;
+        oms__strlcpy(x->text, "no venue to route to", OMS_TEXT_CAP);
+        oms__route_emit(e, o, r);
+        return;
+    }
+    oms__order_update(e, oi);
+    exec_report(e, o, OMS_EXEC_PENDING_NEW);
+    place_emit(e, oi, r);
+}
+
+/* The house fills order oi from its own book at r->px and takes the other side: 0, or -1 with
+ * nothing changed (r->note says why) when a position cannot take the trade. */
+static int fill_internal(oms_engine_t *e, uint32_t oi, oms_route_t *r)
+{
+    oms_order_t *o = &e->orders[oi];
+    uint32_t house = e->policy.house;
+    uint32_t hp = oms__position_get(e, house, o->instrument, 1);
+    int64_t s = o->side == OMS_SIDE_BUY ? o->qty : -o->qty;
+    const char *why = NULL;
+    if (hp == OMS_NIL)
+        why = "no room for the house position";
+    else if (e->free_fill == OMS_NIL)
+        why = "fill table full";
+    else if (!oms__position_trade_ok(e, o->pos, s, r->px) ||
+             !oms__position_trade_ok(e, hp, -s, r->px))
+        why = "a position would overflow";
+    if (why) {
+        oms_text_t t;
+        oms__text_init(&t, r->note, sizeof r->note);
+        oms__text_str(&t, why);
+        oms__text_str(&t, ", to market; ");
+        r->action = OMS_ROUTE_VENUE;
+        return -1;
+    }
+    o->route = ROUTE_INTERNAL;
+    o->acked = 1;
+    o->base = OB_WORKING;
+    oms__order_update(e, oi);
+    exec_report(e, o, OMS_EXEC_NEW);
+    oms__route_emit(e, o, r);
+    oms__position_trade(e, o->pos, s, r->px);
+    oms__position_trade(e, hp, -s, r->px);
+    char xid[OMS_ID_CAP];
+    oms__format_id(xid, sizeof xid, 'I', e->cur_seq, 0);
+    /* the fill's ExecID is the one the trade report below takes */
+    oms__fill_add(e, oi, OMS_NIL, OMS_VENUE_IDX_INTERNAL, xid, o->qty, r->px, e->cur_seq,
+                  e->exec_k);
+    o->cum_qty = o->qty;
+    o->cum_value = (oms_i128)o->qty * r->px;
+    set_avg(o);
+    o->base = OB_FILLED;
+    oms__order_update(e, oi);
+    oms_ev_internal_fill_t *f = &oms__out(e, OMS_EV_INTERNAL_FILL)->u.internal_fill;
+    oms__format_id(f->order_id, OMS_ID_CAP, 'O', o->seq, o->sub);
+    oms__strlcpy(f->cl_ord_id, o->cl_ord_id, OMS_ID_CAP);
+    oms__format_id(f->exec_id, OMS_ID_CAP, 'E', e->cur_seq, e->exec_k);
+    oms__strlcpy(f->client, e->clients[o->client].id, OMS_ID_CAP);
+    oms__strlcpy(f->account, e->acct[o->account].ref.account, OMS_ID_CAP);
+    oms__strlcpy(f->house_account, e->acct[house].ref.account, OMS_ID_CAP);
+    oms__strlcpy(f->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
+    f->side = o->side;
+    f->qty = o->qty;
+    f->px = r->px;
+    oms__strlcpy(f->quote_venue, e->venues[r->px_venue].name, OMS_VENUE_CAP);
+    oms_ev_exec_report_t *x = exec_report(e, o, OMS_EXEC_TRADE);
+    x->last_qty = o->qty;
+    x->last_px = r->px;
+    x->liquidity = OMS_LIQ_NONE;
+    oms__risk_after_account(e, o->account);
+    oms__risk_after_account(e, house);
+    e->instr[o->instrument].hedge_blocked = 0; /* the house position moved: check afresh */
+    oms__routing_hedge_check(e, o->instrument);
+    return 0;
 }
 
 void oms__order_new(oms_engine_t *e, const oms_ev_new_order_t *ev)
@@ -1135,53 +1841,81 @@ void oms__order_new(oms_engine_t *e, const oms_ev_new_order_t *ev)
     o->expire_time = ev->expire_time;
     o->base = OB_REJECTED;
     oms__strlcpy(o->cl_ord_id, ev->cl_ord_id, OMS_ID_CAP);
-    oms__alias_add(e, oi, ALIAS_CLIENT, 0, ev->cl_ord_id);
+    oms__alias_add(e, oi, ALIAS_CLIENT, OMS_NIL, 0, ev->cl_ord_id);
+    if (check_order(e, oi, ev->account, ev->symbol))
+        return;
+    /* the book: orders of the house itself always go to market */
+    int64_t max_internal = 0;
+    o->book = o->account == e->policy.house
+                  ? OMS_BOOK_A
+                  : oms__route_book(e, o->account, o->instrument, &max_internal);
+    oms_route_t r;
+    route_init(e, o, &r, o->qty, OMS_TRIGGER_NEW);
+    if (o->book != OMS_BOOK_A && oms__route_internal(e, o, o->book, max_internal, &r) &&
+        fill_internal(e, oi, &r) == 0)
+        return;
+    go_to_market(e, oi, &r);
+}
 
-    oms_order_ask_t ask = {cl,           o->account,      o->instrument, ev->side,
-                           ev->ord_type, ev->tif,         ev->qty,       ev->price,
-                           ev->stop_px,  ev->expire_time, NULL};
-    int rejected = oms__risk_check_static(e, &ask, &c) || oms__risk_check_limits(e, &ask, &c);
-    if (!rejected) {
-        o->pos = oms__position_get(e, o->account, o->instrument, 1);
-        if (o->pos == OMS_NIL) {
-            rejected = 1;
-            memset(&c, 0, sizeof c);
-            c.reason = OMS_REASON_CAPACITY;
-            oms__strlcpy(c.text, "position table full", sizeof c.text);
-        }
-    }
-    if (rejected) {
-        oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_REJECTED);
-        put_check(c.reason, NULL, &c, &r->reason, r->text, &r->limit_value, &r->reading);
-        if (!r->account[0])
-            oms__strlcpy(r->account, ev->account, OMS_ID_CAP);
-        if (!r->symbol[0])
-            oms__strlcpy(r->symbol, ev->symbol, OMS_SYMBOL_CAP);
+void oms__order_hedge(oms_engine_t *e, uint32_t instrument, uint8_t side, int64_t qty,
+                      int64_t position, int64_t working, int64_t threshold)
+{
+    uint32_t house = e->policy.house;
+    const oms_account_t *ac = &e->acct[house];
+    uint32_t sub = e->order_k + 1;
+    char id[OMS_ID_CAP];
+    oms__format_id(id, sizeof id, 'H', e->cur_seq, sub);
+    /* the house's first client owns its hedges (an account event may have removed them all) */
+    uint32_t cl = ac->nclients ? ac->clients[0] : OMS_NIL;
+    if (cl == OMS_NIL || e->free_order == OMS_NIL || aliases_free(e) < 1 ||
+        oms__clid_lookup(e, cl, id) != OMS_NIL) {
+        oms__input_reject(e, 0, cl == OMS_NIL ? OMS_REASON_INVALID_ROUTING : OMS_REASON_CAPACITY,
+                          id,
+                          cl == OMS_NIL ? "the house account has no client to own a hedge"
+                                        : "no room for a hedge order, or its ClOrdID is taken");
         return;
     }
-    o->venue = route(e, o->instrument);
-    o->base = OB_PENDING_NEW;
-    o->venue_key = oms__venue_key_next(e);
-    oms__alias_add(e, oi, ALIAS_VENUE_NEW, o->venue_key, NULL);
-    oms__order_update(e, oi);
-    exec_report(e, o, OMS_EXEC_PENDING_NEW);
-    oms_ev_venue_order_t *v = &oms__out(e, OMS_EV_VENUE_ORDER)->u.venue_order;
-    oms__strlcpy(v->venue, e->venues[o->venue].name, OMS_VENUE_CAP);
-    oms__venue_key_format(o->venue_key, v->cl_ord_id, OMS_ID_CAP);
-    oms__strlcpy(v->account, ev->account, OMS_ID_CAP);
-    oms__strlcpy(v->symbol, ev->symbol, OMS_SYMBOL_CAP);
-    v->side = o->side;
-    v->ord_type = o->ord_type;
-    v->tif = o->tif;
-    v->qty = o->qty;
-    v->price = o->price;
-    v->stop_px = o->stop_px;
-    v->expire_time = o->expire_time;
+    e->order_k = sub;
+    uint32_t oi = oms__order_alloc(e);
+    oms_order_t *o = &e->orders[oi];
+    o->seq = e->cur_seq;
+    o->sub = sub;
+    o->client = cl;
+    o->account = house;
+    o->instrument = instrument;
+    o->side = side;
+    o->ord_type = OMS_ORD_MARKET;
+    o->tif = OMS_TIF_DAY;
+    o->qty = qty;
+    o->hedge = 1;
+    o->book = OMS_BOOK_A;
+    o->base = OB_REJECTED;
+    oms__strlcpy(o->cl_ord_id, id, OMS_ID_CAP);
+    oms__alias_add(e, oi, ALIAS_CLIENT, OMS_NIL, 0, id);
+    oms_ev_hedge_order_t *h = &oms__out(e, OMS_EV_HEDGE_ORDER)->u.hedge_order;
+    oms__format_id(h->order_id, OMS_ID_CAP, 'O', o->seq, o->sub);
+    oms__strlcpy(h->cl_ord_id, id, OMS_ID_CAP);
+    oms__strlcpy(h->house_account, ac->ref.account, OMS_ID_CAP);
+    oms__strlcpy(h->symbol, e->instr[instrument].ref.symbol, OMS_SYMBOL_CAP);
+    h->side = side;
+    h->qty = qty;
+    h->position = position;
+    h->working = working;
+    h->threshold = threshold;
+    if (check_order(e, oi, ac->ref.account, e->instr[instrument].ref.symbol)) {
+        e->instr[instrument].hedge_blocked = 1;
+        return;
+    }
+    oms_route_t r;
+    route_init(e, o, &r, qty, OMS_TRIGGER_HEDGE);
+    go_to_market(e, oi, &r);
+    if (o->route == ROUTE_NONE) /* no venue took it */
+        e->instr[instrument].hedge_blocked = 1;
 }
 
 void oms__order_client_request(oms_engine_t *e, const oms_event_t *ev)
 {
-    octx_t x = {ev, OMS_NIL, 0, 0, 0, 0};
+    octx_t x = {ev, OMS_NIL, OMS_NIL, 0, 0, 0, 0};
     oms_check_t c;
     if (ev->type == OMS_EV_STATUS_REQUEST) {
         const oms_ev_status_request_t *s = &ev->u.status_request;
@@ -1278,24 +2012,42 @@ void oms__order_venue_event(oms_engine_t *e, const oms_event_t *ev)
         return;
     }
     const oms_alias_t *a = &e->aliases[ai];
-    const oms_order_t *o = &e->orders[a->order];
-    if (strcmp(e->venues[o->venue].name, venue) != 0) {
+    const oms_leg_t *l = &e->legs[a->leg];
+    if (strcmp(e->venues[l->venue].name, venue) != 0) {
         oms__input_reject(e, ev->type, OMS_REASON_WRONG_VENUE, cl_id,
                           "the order was sent to another venue");
         return;
     }
-    octx_t x = {ev, a->order, col, key, a->kind, 0};
+    octx_t x = {ev, a->order, a->leg, col, key, a->kind, 0};
     dispatch(e, &x);
 }
 
 void oms__order_sys_cancel(oms_engine_t *e, uint32_t oi, uint8_t reason)
 {
-    octx_t x = {NULL, oi, OE_ENGINE_CANCEL, 0, 0, reason};
+    octx_t x = {NULL, oi, OMS_NIL, OE_ENGINE_CANCEL, 0, 0, reason};
     dispatch(e, &x);
 }
 
 void oms__order_day_start(oms_engine_t *e, uint32_t oi)
 {
-    octx_t x = {NULL, oi, OE_START_OF_DAY, 0, 0, 0};
+    /* the venues work their done-for-day legs again */
+    for (uint32_t li = e->orders[oi].first_leg; li != OMS_NIL; li = e->legs[li].next)
+        if (e->legs[li].state == LEG_DFD)
+            e->legs[li].state = LEG_WORKING;
+    octx_t x = {NULL, oi, OMS_NIL, OE_START_OF_DAY, 0, 0, 0};
     dispatch(e, &x);
+}
+
+void oms__orders_venues_changed(oms_engine_t *e)
+{
+    for (uint32_t oi = e->order_head; oi != OMS_NIL; oi = e->orders[oi].next) {
+        const oms_order_t *o = &e->orders[oi];
+        if (o->route != ROUTE_MARKET || !oms__order_is_live(o))
+            continue;
+        for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+            if (oms__leg_is_live(&e->legs[li]) && !oms__venue_up(e, e->legs[li].venue)) {
+                settle(e, oi);
+                break;
+            }
+    }
 }

@@ -523,6 +523,13 @@ static int pos_trades(oms_engine_t *e, uint32_t pi, int64_t s1, int64_t px1, int
     return 0;
 }
 
+int oms__position_trade_ok(const oms_engine_t *e, uint32_t pi, int64_t signed_qty, int64_t px)
+{
+    const oms_position_t *p = &e->pos[pi];
+    pos_state_t st = {p->qty, p->avg_px, p->realized, p->realized_day};
+    return trade_calc(e->instr[p->instrument].ref.multiplier, &st, signed_qty, px) == 0;
+}
+
 int oms__position_trade(oms_engine_t *e, uint32_t pi, int64_t signed_qty, int64_t px)
 {
     return pos_trades(e, pi, signed_qty, px, 0, 0);

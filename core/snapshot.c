@@ -10,24 +10,36 @@
  *   limits(firm)  kill(firm)
  *   u32 n, n x str                                   currencies, in creation order
  *   u32 n, n x (u16 base, u16 quote, i64 rate)       fx rates, by (base, quote) index
- *   u32 n, n x str                                   venues, in creation order
+ *   u32 n, n x venue                                 venues, in creation order: str name,
+ *       u8 status, u64 status_seq, str status_text, u64 orders acks rejects filled_orders fills
+ *       ack_ns_sum ack_n fill_ns_sum fill_n
  *   u32 n, n x (str id, limits, u32 k, k x i64)      clients, with their rate ring oldest first
  *   u32 n, n x (ref instrument, i64 bid ask bid_size ask_size mark val_px, u16 quote_venue,
- *               limits, kill)                        instruments, in creation order
- *   u32 n, n x (ref account, limits, kill)           accounts, in creation order
+ *               per venue of its list: i64 bid ask bid_size ask_size, limits, kill,
+ *               i64 hedge_threshold, u64 hedge_seq, u8 hedge_blocked)
+ *                                                    instruments, in creation order
+ *   u32 n, n x (ref account, limits, kill,
+ *               u32 k, k x rule (u32 instrument or OMS_NIL, u8 book, i64 max_internal_qty,
+ *               u64 since_seq))                      accounts, in creation order
+ *   u8 tiebreak x3, u8 max_reroutes, u8 split, u32 house account (OMS_NIL: none), u64 since_seq
  *   u32 n, n x (u32 account, u32 instrument, i64 qty avg_px realized realized_day unreal_sod)
  *   u32 n, n x order                                 orders, in sequence order:
- *       u64 seq u32 client u32 account u32 instrument u16 venue u8 side ord_type tif base acked
- *       pend sys sys_reason, i64 qty price stop_px expire_time cum_qty avg_px, i128 cum_value,
- *       str cl_ord_id orig_cl_ord_id pend_cl_ord_id, i64 pend_qty pend_price pend_stop_px,
- *       u64 venue_key pend_venue_key sys_venue_key, str venue_order_id,
- *       u32 k, k x fill (u8 busted, i64 qty, i64 px, u64 exec_seq, u32 exec_k, str exec_id),
- *       u32 k, k x alias (u8 kind, then str cl_ord_id for a client alias, else u64 venue_key)
+ *       u64 seq u32 sub u32 client u32 account u32 instrument u8 side ord_type tif base acked
+ *       pend sys sys_reason route book hedge reroutes stranded replace_by_cancel out_base
+ *       out_reason, i64 qty
+ *       price stop_px expire_time cum_qty avg_px, i128 cum_value, i64 idle, str cl_ord_id
+ *       orig_cl_ord_id pend_cl_ord_id, i64 pend_qty pend_price pend_stop_px, str out_text,
+ *       u32 k, k x leg (u16 venue, u8 state end req acked filled, i64 qty cum_qty price stop_px
+ *       req_qty req_price req_stop_px sent_ts, u64 key req_key, str venue_order_id),
+ *       u32 k, k x fill (u32 leg (its place in the order's legs; OMS_NIL: internal), u8 busted,
+ *       i64 qty, i64 px, u64 exec_seq, u32 exec_k, str exec_id),
+ *       u32 k, k x alias (u8 kind, then str cl_ord_id for a client alias, else u32 leg and
+ *       u64 venue_key)
  * Derived figures (open-order counts, working quantities, per-instrument sums, firm totals, watch
  * lists) are not in it: restore recomputes them. Nothing depends on pool indices, pointers or
  * padding, so equal states serialize to equal bytes.
  *
- * Snapshot: "OMSSNAP1", u32 format version (1), u64 body length, body, u64 oms_hash64 of all
+ * Snapshot: "OMSSNAP1", u32 format version (2), u64 body length, body, u64 oms_hash64 of all
  * that precedes it. The loader checks the frame and then every index, enum, string and count in
  * the body, and refuses anything inconsistent with OMS_ECORRUPT (its line in oms_corrupt_line()):
  * it is fuzzed and never reads outside its input.
@@ -40,7 +52,10 @@
 #include <string.h>
 
 #define SNAP_MAGIC "OMSSNAP1"
-#define SNAP_VERSION 1u
+/* 2: routing (venue status and statistics, per-venue quotes, book rules, the policy, hedge
+ * thresholds, child orders). Version 1 snapshots are refused (OMS_EVERSION): replay rebuilds
+ * the state from the journal instead. */
+#define SNAP_VERSION 2u
 #define SNAP_HEADER (8 + 4 + 8)
 
 /* ---- writing ------------------------------------------------------------------------------------ */
@@ -132,6 +147,17 @@ static void w_kill(sink_t *s, const oms_kill_t *k)
     }
 }
 
+/* The place of leg li among its order's legs (pool indices are never serialized); OMS_NIL for
+ * OMS_NIL. */
+static uint32_t leg_ordinal(const oms_engine_t *e, const oms_order_t *o, uint32_t li)
+{
+    uint32_t k = 0;
+    for (uint32_t x = o->first_leg; x != OMS_NIL; x = e->legs[x].next, k++)
+        if (x == li)
+            return k;
+    return OMS_NIL;
+}
+
 static void serialize(const oms_engine_t *e, sink_t *s)
 {
     w_u64(s, e->last_seq);
@@ -160,8 +186,23 @@ static void serialize(const oms_engine_t *e, sink_t *s)
             }
 
     w_u32(s, e->nvenues);
-    for (uint32_t i = 0; i < e->nvenues; i++)
-        w_str(s, e->venues[i].name);
+    for (uint32_t i = 0; i < e->nvenues; i++) {
+        const oms_venue_t *v = &e->venues[i];
+        w_str(s, v->name);
+        w_u8(s, v->status);
+        w_u64(s, v->status_seq);
+        w_str(s, v->status_text);
+        const oms_venue_stats_t *st = &v->st;
+        w_u64(s, st->orders);
+        w_u64(s, st->acks);
+        w_u64(s, st->rejects);
+        w_u64(s, st->filled_orders);
+        w_u64(s, st->fills);
+        w_u64(s, st->ack_ns_sum);
+        w_u64(s, st->ack_n);
+        w_u64(s, st->fill_ns_sum);
+        w_u64(s, st->fill_n);
+    }
 
     uint32_t R = e->cfg.rate_window_max;
     w_u32(s, e->nclients);
@@ -185,8 +226,17 @@ static void serialize(const oms_engine_t *e, sink_t *s)
         w_u64(s, in->mark);
         w_u64(s, in->val_px);
         w_u16(s, in->quote_venue);
+        for (unsigned k = 0; k < in->nvenues; k++) {
+            w_u64(s, in->vq[k].bid);
+            w_u64(s, in->vq[k].ask);
+            w_u64(s, in->vq[k].bid_size);
+            w_u64(s, in->vq[k].ask_size);
+        }
         w_limits(s, &in->limits);
         w_kill(s, &in->kill);
+        w_u64(s, in->hedge_threshold);
+        w_u64(s, in->hedge_seq);
+        w_u8(s, in->hedge_blocked);
     }
 
     w_u32(s, e->nacct);
@@ -195,7 +245,24 @@ static void serialize(const oms_engine_t *e, sink_t *s)
         w_ref(s, OMS_EV_ACCOUNT, &a->ref, sizeof a->ref);
         w_limits(s, &a->limits);
         w_kill(s, &a->kill);
+        uint32_t k = 0;
+        for (uint32_t ri = a->first_rule; ri != OMS_NIL; ri = e->rules[ri].next)
+            k++;
+        w_u32(s, k);
+        for (uint32_t ri = a->first_rule; ri != OMS_NIL; ri = e->rules[ri].next) {
+            const oms_book_rule_t *r = &e->rules[ri];
+            w_u32(s, r->instrument);
+            w_u8(s, r->book);
+            w_u64(s, r->max_internal_qty);
+            w_u64(s, r->since_seq);
+        }
     }
+    for (int k = 0; k < 3; k++)
+        w_u8(s, e->policy.tiebreak[k]);
+    w_u8(s, e->policy.max_reroutes);
+    w_u8(s, e->policy.split);
+    w_u32(s, e->policy.house);
+    w_u64(s, e->policy.since_seq);
 
     w_u32(s, e->npos);
     for (uint32_t i = 0; i < e->npos; i++) {
@@ -213,18 +280,17 @@ static void serialize(const oms_engine_t *e, sink_t *s)
     for (uint32_t oi = e->order_head; oi != OMS_NIL; oi = e->orders[oi].next) {
         const oms_order_t *o = &e->orders[oi];
         w_u64(s, o->seq);
+        w_u32(s, o->sub);
         w_u32(s, o->client);
         w_u32(s, o->account);
         w_u32(s, o->instrument);
-        w_u16(s, o->venue);
-        w_u8(s, o->side);
-        w_u8(s, o->ord_type);
-        w_u8(s, o->tif);
-        w_u8(s, o->base);
-        w_u8(s, o->acked);
-        w_u8(s, o->pend);
-        w_u8(s, o->sys);
-        w_u8(s, o->sys_reason);
+        const uint8_t flags[] = {o->side,     o->ord_type, o->tif,      o->base,
+                                 o->acked,    o->pend,     o->sys,      o->sys_reason,
+                                 o->route,    o->book,     o->hedge,    o->reroutes,
+                                 o->stranded, o->replace_by_cancel,     o->out_base,
+                                 o->out_reason};
+        for (size_t k = 0; k < sizeof flags; k++)
+            w_u8(s, flags[k]);
         w_u64(s, o->qty);
         w_u64(s, o->price);
         w_u64(s, o->stop_px);
@@ -232,19 +298,39 @@ static void serialize(const oms_engine_t *e, sink_t *s)
         w_u64(s, o->cum_qty);
         w_u64(s, o->avg_px);
         w_i128(s, o->cum_value);
+        w_u64(s, o->idle);
         w_str(s, o->cl_ord_id);
         w_str(s, o->orig_cl_ord_id);
         w_str(s, o->pend_cl_ord_id);
         w_u64(s, o->pend_qty);
         w_u64(s, o->pend_price);
         w_u64(s, o->pend_stop_px);
-        w_u64(s, o->venue_key);
-        w_u64(s, o->pend_venue_key);
-        w_u64(s, o->sys_venue_key);
-        w_str(s, o->venue_order_id);
+        w_str(s, o->out_text);
+        w_u32(s, o->nlegs);
+        for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
+            const oms_leg_t *l = &e->legs[li];
+            w_u16(s, l->venue);
+            w_u8(s, l->state);
+            w_u8(s, l->end);
+            w_u8(s, l->req);
+            w_u8(s, l->acked);
+            w_u8(s, l->filled);
+            w_u64(s, l->qty);
+            w_u64(s, l->cum_qty);
+            w_u64(s, l->price);
+            w_u64(s, l->stop_px);
+            w_u64(s, l->req_qty);
+            w_u64(s, l->req_price);
+            w_u64(s, l->req_stop_px);
+            w_u64(s, l->sent_ts);
+            w_u64(s, l->key);
+            w_u64(s, l->req_key);
+            w_str(s, l->venue_order_id);
+        }
         w_u32(s, o->nfills);
         for (uint32_t fi = o->first_fill; fi != OMS_NIL; fi = e->fills[fi].next) {
             const oms_fill_t *f = &e->fills[fi];
+            w_u32(s, leg_ordinal(e, o, f->leg));
             w_u8(s, f->busted);
             w_u64(s, f->qty);
             w_u64(s, f->px);
@@ -259,10 +345,12 @@ static void serialize(const oms_engine_t *e, sink_t *s)
         for (uint32_t ai = o->first_alias; ai != OMS_NIL; ai = e->aliases[ai].next) {
             const oms_alias_t *a = &e->aliases[ai];
             w_u8(s, a->kind);
-            if (a->kind == ALIAS_CLIENT)
+            if (a->kind == ALIAS_CLIENT) {
                 w_str(s, a->cl_ord_id);
-            else
+            } else {
+                w_u32(s, leg_ordinal(e, o, a->leg));
                 w_u64(s, a->venue_key);
+            }
         }
     }
 }
@@ -425,6 +513,25 @@ static int add_named(oms_map_t *m, const char *name, uint32_t idx, uint32_t foun
         }                                                                                          \
     } while (0)
 
+/* The k-th leg of o; OMS_NIL when it has fewer. */
+static uint32_t leg_at(const oms_engine_t *e, const oms_order_t *o, uint32_t k)
+{
+    uint32_t li = o->first_leg;
+    for (uint32_t j = 0; li != OMS_NIL && j < k; j++)
+        li = e->legs[li].next;
+    return li;
+}
+
+/* What the fills of leg li add up to (busted ones left out). */
+static int64_t leg_filled(const oms_engine_t *e, const oms_order_t *o, uint32_t li)
+{
+    int64_t q = 0;
+    for (uint32_t fi = o->first_fill; fi != OMS_NIL; fi = e->fills[fi].next)
+        if (e->fills[fi].leg == li && !e->fills[fi].busted)
+            q += e->fills[fi].qty;
+    return q;
+}
+
 static int valid_instrument(const oms_ev_instrument_t *r)
 {
     return r->symbol[0] && r->quote_ccy[0] && r->tick_size > 0 && r->lot_size > 0 &&
@@ -490,11 +597,28 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
     NEED(!s.bad, "venue count");
     FITS(n, c->max_venues, "venues");
     for (uint32_t i = 0; i < n; i++) {
-        NEED(r_str(&s, e->venues[i].name, OMS_VENUE_CAP) == 0, "venue");
-        NEED(add_named(&e->venue_map, e->venues[i].name, i,
-                       oms__venue_find(e, e->venues[i].name)) == 0,
+        oms_venue_t *v = &e->venues[i];
+        NEED(r_str(&s, v->name, OMS_VENUE_CAP) == 0, "venue");
+        NEED(add_named(&e->venue_map, v->name, i, oms__venue_find(e, v->name)) == 0,
              "venue name empty or duplicate");
         e->nvenues = i + 1;
+        v->status = r_u8(&s);
+        v->status_seq = r_u64(&s);
+        NEED(r_str(&s, v->status_text, OMS_TEXT_CAP) == 0 && v->status < OMS_VSTATUS_COUNT,
+             "venue status");
+        oms_venue_stats_t *st = &v->st;
+        st->orders = r_u64(&s);
+        st->acks = r_u64(&s);
+        st->rejects = r_u64(&s);
+        st->filled_orders = r_u64(&s);
+        st->fills = r_u64(&s);
+        st->ack_ns_sum = r_u64(&s);
+        st->ack_n = r_u64(&s);
+        st->fill_ns_sum = r_u64(&s);
+        st->fill_n = r_u64(&s);
+        NEED(!s.bad && st->rejects <= st->orders && st->filled_orders <= st->orders &&
+                 st->ack_n <= st->acks && st->fill_n <= st->filled_orders,
+             "venue statistics");
     }
 
     n = r_u32(&s);
@@ -552,8 +676,21 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
                  in->mark >= 0 && in->val_px >= 0 &&
                  (in->quote_venue == UINT16_MAX || in->quote_venue < e->nvenues),
              "market data");
+        for (unsigned k = 0; k < in->nvenues; k++) {
+            oms_vquote_t *vq = &in->vq[k];
+            vq->bid = r_i64(&s);
+            vq->ask = r_i64(&s);
+            vq->bid_size = r_i64(&s);
+            vq->ask_size = r_i64(&s);
+            NEED(!s.bad && vq->bid >= 0 && vq->ask >= 0 && vq->bid_size >= 0 && vq->ask_size >= 0,
+                 "venue quote");
+        }
         NEED(r_limits(&s, &in->limits, c->rate_window_max) == 0, "instrument limits");
         NEED(r_kill(&s, &in->kill) == 0, "instrument kill switch");
+        in->hedge_threshold = r_i64(&s);
+        in->hedge_seq = r_u64(&s);
+        in->hedge_blocked = r_u8(&s);
+        NEED(!s.bad && in->hedge_threshold >= 0 && in->hedge_blocked <= 1, "hedge threshold");
     }
 
     n = r_u32(&s);
@@ -563,6 +700,7 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
         oms_account_t *a = &e->acct[i];
         memset(a, 0, sizeof *a);
         a->first_pos = a->last_pos = OMS_NIL;
+        a->first_rule = a->last_rule = OMS_NIL;
         NEED(r_ref(&s, OMS_EV_ACCOUNT, &a->ref, sizeof a->ref) == 0 && a->ref.account[0],
              "account");
         NEED(add_named(&e->acct_map, a->ref.account, i, oms__account_find(e, a->ref.account)) == 0,
@@ -579,7 +717,31 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
         }
         NEED(r_limits(&s, &a->limits, c->rate_window_max) == 0, "account limits");
         NEED(r_kill(&s, &a->kill) == 0, "account kill switch");
+        uint32_t k = r_u32(&s);
+        NEED(!s.bad, "book rule count");
+        FITS((uint64_t)e->nrules + k, c->max_book_rules, "book rules");
+        for (uint32_t j = 0; j < k; j++) {
+            uint32_t in = r_u32(&s);
+            uint8_t book = r_u8(&s);
+            int64_t max = r_i64(&s);
+            uint64_t since = r_u64(&s);
+            NEED(!s.bad && (in == OMS_NIL || in < e->ninstr) && book < OMS_BOOK_COUNT && max >= 0 &&
+                     oms__book_rule_find(e, i, in) == OMS_NIL,
+                 "book rule");
+            NEED(oms__book_rule_add(e, i, in, book, max, since) == 0, "book rule table");
+        }
     }
+    for (int k = 0; k < 3; k++)
+        e->policy.tiebreak[k] = r_u8(&s);
+    e->policy.max_reroutes = r_u8(&s);
+    e->policy.split = r_u8(&s);
+    e->policy.house = r_u32(&s);
+    e->policy.since_seq = r_u64(&s);
+    NEED(!s.bad && e->policy.tiebreak[0] < OMS_TIEBREAK_COUNT &&
+             e->policy.tiebreak[1] < OMS_TIEBREAK_COUNT &&
+             e->policy.tiebreak[2] < OMS_TIEBREAK_COUNT && e->policy.split <= 1 &&
+             (e->policy.house == OMS_NIL || e->policy.house < e->nacct),
+         "routing policy");
 
     n = r_u32(&s);
     NEED(!s.bad, "position count");
@@ -606,22 +768,21 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
     NEED(!s.bad, "order count");
     FITS(n, c->max_orders, "orders");
     uint64_t prev_seq = 0;
+    uint32_t prev_sub = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t oi = oms__order_alloc(e);
         oms_order_t *o = &e->orders[oi];
         o->seq = r_u64(&s);
+        o->sub = r_u32(&s);
         o->client = r_u32(&s);
         o->account = r_u32(&s);
         o->instrument = r_u32(&s);
-        o->venue = r_u16(&s);
-        o->side = r_u8(&s);
-        o->ord_type = r_u8(&s);
-        o->tif = r_u8(&s);
-        o->base = r_u8(&s);
-        o->acked = r_u8(&s);
-        o->pend = r_u8(&s);
-        o->sys = r_u8(&s);
-        o->sys_reason = r_u8(&s);
+        uint8_t *const flags[] = {&o->side,     &o->ord_type,          &o->tif,      &o->base,
+                                  &o->acked,    &o->pend,              &o->sys,      &o->sys_reason,
+                                  &o->route,    &o->book,              &o->hedge,    &o->reroutes,
+                                  &o->stranded, &o->replace_by_cancel, &o->out_base, &o->out_reason};
+        for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+            *flags[k] = r_u8(&s);
         o->qty = r_i64(&s);
         o->price = r_i64(&s);
         o->stop_px = r_i64(&s);
@@ -629,22 +790,32 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
         o->cum_qty = r_i64(&s);
         o->avg_px = r_i64(&s);
         o->cum_value = r_i128(&s);
-        NEED(!s.bad && o->seq > prev_seq && o->client < e->nclients &&
-                 (o->account == OMS_NIL || o->account < e->nacct) &&
+        o->idle = r_i64(&s);
+        NEED(!s.bad && (o->seq > prev_seq || (o->seq == prev_seq && i && o->sub > prev_sub)) &&
+                 o->client < e->nclients && (o->account == OMS_NIL || o->account < e->nacct) &&
                  (o->instrument == OMS_NIL || o->instrument < e->ninstr) &&
-                 (o->venue == UINT16_MAX || o->venue < e->nvenues) && o->side < OMS_SIDE_COUNT &&
-                 o->ord_type < OMS_ORD_COUNT && o->tif < OMS_TIF_COUNT && o->base < OB_COUNT &&
-                 o->acked <= 1 && o->pend <= PEND_REPLACE && o->sys <= SYS_REFUSED &&
-                 o->sys_reason < OMS_REASON_COUNT && o->cum_qty >= 0,
+                 o->side < OMS_SIDE_COUNT && o->ord_type < OMS_ORD_COUNT &&
+                 o->tif < OMS_TIF_COUNT && o->base < OB_COUNT && o->acked <= 1 &&
+                 o->pend <= PEND_REPLACE && o->sys <= SYS_REFUSED &&
+                 o->sys_reason < OMS_REASON_COUNT && o->cum_qty >= 0 &&
+                 o->route <= ROUTE_INTERNAL && o->book < OMS_BOOK_COUNT && o->hedge <= 1 &&
+                 o->stranded <= 1 && o->out_base < OB_COUNT &&
+                 o->replace_by_cancel <= (o->pend == PEND_REPLACE) &&
+                 o->out_reason < OMS_REASON_COUNT && o->idle >= 0,
              "order");
         prev_seq = o->seq;
-        /* a routed order (anything that reached a venue) has its account, instrument, venue
-         * and position and CumQty <= OrderQty; a rejected one may carry any quantity the client
+        prev_sub = o->sub;
+        /* a routed order (to market or filled internally) has its account, instrument and
+         * position and CumQty <= OrderQty; a rejected one may carry any quantity the client
          * sent, and never a fill */
-        int routed = o->venue != UINT16_MAX;
+        int routed = o->route != ROUTE_NONE;
+        int live = oms__order_is_live(o);
         NEED(routed ? o->qty >= 0 && o->cum_qty <= o->qty : o->cum_qty == 0, "order quantities");
         NEED(routed || (o->base == OB_REJECTED && o->pend == PEND_NONE && o->sys == SYS_NONE),
              "unrouted order that is not a reject");
+        NEED(o->route == ROUTE_MARKET || (o->pend == PEND_NONE && o->sys == SYS_NONE && !live),
+             "an order of no venue still working");
+        NEED(live ? o->idle <= o->qty - o->cum_qty : o->idle == 0, "idle quantity");
         if (routed) {
             NEED(o->account != OMS_NIL && o->instrument != OMS_NIL, "routed order owner");
             o->pos = oms__position_get(e, o->account, o->instrument, 0);
@@ -656,24 +827,61 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
         o->pend_qty = r_i64(&s);
         o->pend_price = r_i64(&s);
         o->pend_stop_px = r_i64(&s);
-        o->venue_key = r_u64(&s);
-        o->pend_venue_key = r_u64(&s);
-        o->sys_venue_key = r_u64(&s);
-        NEED(r_str(&s, o->venue_order_id, OMS_ID_CAP) == 0, "venue order id");
+        NEED(r_str(&s, o->out_text, OMS_TEXT_CAP) == 0, "order outcome text");
         NEED(o->pend_qty >= 0, "pending quantity");
         uint32_t k = r_u32(&s);
+        NEED(!s.bad && k <= c->max_legs - e->nlegs, "leg count");
+        NEED(k == 0 || o->route == ROUTE_MARKET, "legs of an order that never went to market");
+        oms_i128 open = 0;
+        for (uint32_t j = 0; j < k; j++) {
+            uint32_t li = oms__leg_alloc(e, oi);
+            oms_leg_t *l = &e->legs[li];
+            l->venue = r_u16(&s);
+            l->state = r_u8(&s);
+            l->end = r_u8(&s);
+            l->req = r_u8(&s);
+            l->acked = r_u8(&s);
+            l->filled = r_u8(&s);
+            l->qty = r_i64(&s);
+            l->cum_qty = r_i64(&s);
+            l->price = r_i64(&s);
+            l->stop_px = r_i64(&s);
+            l->req_qty = r_i64(&s);
+            l->req_price = r_i64(&s);
+            l->req_stop_px = r_i64(&s);
+            l->sent_ts = r_i64(&s);
+            l->key = r_u64(&s);
+            l->req_key = r_u64(&s);
+            NEED(r_str(&s, l->venue_order_id, OMS_ID_CAP) == 0 && l->venue < e->nvenues &&
+                     l->state < LEG_STATE_COUNT && l->end < LEND_COUNT &&
+                     (l->state == LEG_DONE) == (l->end != LEND_NONE) && l->req <= LREQ_REPLACE &&
+                     l->acked <= 1 && l->filled <= 1 && l->cum_qty >= 0 &&
+                     l->cum_qty <= l->qty && l->key && (l->req == LREQ_NONE || l->req_key) &&
+                     (l->state == LEG_DONE || live) &&
+                     (l->state != LEG_DONE || l->end == LEND_FILLED || l->req == LREQ_NONE),
+                 "leg");
+            if (l->state != LEG_DONE)
+                open += l->qty - l->cum_qty;
+        }
+        NEED(!live || open + o->idle == o->qty - o->cum_qty,
+             "the legs and the idle quantity do not make up LeavesQty");
+        k = r_u32(&s);
         NEED(!s.bad && k <= c->max_fills - e->nfills, "fill count");
         NEED(k == 0 || routed, "fills on an unrouted order");
         oms_i128 sum_q = 0, sum_v = 0;
         for (uint32_t j = 0; j < k; j++) {
+            uint32_t lo = r_u32(&s);
             uint8_t busted = r_u8(&s);
             int64_t q = r_i64(&s), px = r_i64(&s);
             uint64_t xs = r_u64(&s);
             uint32_t xk = r_u32(&s);
             char id[OMS_ID_CAP];
             NEED(r_str(&s, id, sizeof id) == 0 && id[0] && busted <= 1 && q > 0 && px > 0, "fill");
-            NEED(oms__fill_lookup(e, o->venue, id) == OMS_NIL, "duplicate exec id");
-            uint32_t fi = oms__fill_add(e, oi, id, q, px, xs, xk);
+            uint32_t li = lo == OMS_NIL ? OMS_NIL : leg_at(e, o, lo);
+            NEED(lo == OMS_NIL ? o->route == ROUTE_INTERNAL : li != OMS_NIL, "fill's leg");
+            uint16_t venue = li == OMS_NIL ? OMS_VENUE_IDX_INTERNAL : e->legs[li].venue;
+            NEED(oms__fill_lookup(e, venue, id) == OMS_NIL, "duplicate exec id");
+            uint32_t fi = oms__fill_add(e, oi, li, venue, id, q, px, xs, xk);
             e->fills[fi].busted = busted;
             if (!busted) {
                 sum_q += q;
@@ -681,6 +889,8 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
             }
         }
         NEED(sum_q == o->cum_qty && sum_v == o->cum_value, "fills do not add up to CumQty");
+        for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next)
+            NEED(leg_filled(e, o, li) == e->legs[li].cum_qty, "fills do not add up to a leg's");
         k = r_u32(&s);
         NEED(!s.bad && k <= c->max_aliases - e->naliases, "alias count");
         for (uint32_t j = 0; j < k; j++) {
@@ -690,15 +900,24 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
                 char id[OMS_ID_CAP];
                 NEED(r_str(&s, id, sizeof id) == 0 && id[0], "alias ClOrdID");
                 NEED(oms__clid_lookup(e, o->client, id) == OMS_NIL, "duplicate ClOrdID");
-                oms__alias_add(e, oi, kind, 0, id);
+                oms__alias_add(e, oi, kind, OMS_NIL, 0, id);
             } else {
+                uint32_t li = leg_at(e, o, r_u32(&s));
                 uint64_t key = r_u64(&s);
-                NEED(!s.bad && routed && key && oms__vkey_lookup(e, key) == OMS_NIL,
+                NEED(!s.bad && li != OMS_NIL && key && oms__vkey_lookup(e, key) == OMS_NIL,
                      "venue ClOrdID");
-                oms__alias_add(e, oi, kind, key, NULL);
+                oms__alias_add(e, oi, kind, li, key, NULL);
             }
         }
         NEED(oms__clid_lookup(e, o->client, o->cl_ord_id) == oi, "order ClOrdID not registered");
+        for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
+            const oms_leg_t *l = &e->legs[li];
+            uint32_t a1 = oms__vkey_lookup(e, l->key);
+            uint32_t a2 = l->req ? oms__vkey_lookup(e, l->req_key) : OMS_NIL;
+            NEED(a1 != OMS_NIL && e->aliases[a1].leg == li &&
+                     (!l->req || (a2 != OMS_NIL && e->aliases[a2].leg == li)),
+                 "leg ClOrdID not registered");
+        }
     }
     NEED(!s.bad && s.at == s.len, "trailing bytes");
 
@@ -746,7 +965,7 @@ fail:
 
 int oms_engine_check(const oms_engine_t *e)
 {
-    uint32_t nlive = 0, norders = 0, nfills = 0, naliases = 0;
+    uint32_t nlive = 0, norders = 0, nfills = 0, naliases = 0, nlegs = 0;
     uint32_t *acct_open = calloc(e->nacct + 1, sizeof *acct_open);
     uint32_t *instr_open = calloc(e->ninstr + 1, sizeof *instr_open);
     uint32_t *client_open = calloc(e->nclients + 1, sizeof *client_open);
@@ -765,13 +984,16 @@ int oms_engine_check(const oms_engine_t *e)
         }                                                                                          \
     } while (0)
     uint64_t prev = 0;
+    uint32_t prev_sub = 0;
     for (uint32_t oi = e->order_head; oi != OMS_NIL; oi = e->orders[oi].next) {
         const oms_order_t *o = &e->orders[oi];
         norders++;
-        CHECK(o->seq > prev, "order O%llu out of sequence order", (unsigned long long)o->seq);
+        CHECK(o->seq > prev || (norders > 1 && o->seq == prev && o->sub > prev_sub),
+              "order O%llu out of sequence order", (unsigned long long)o->seq);
         prev = o->seq;
+        prev_sub = o->sub;
         int live = oms__order_is_live(o);
-        int routed = o->venue != UINT16_MAX;
+        int routed = o->route != ROUTE_NONE;
         CHECK(o->cum_qty >= 0 && (routed ? o->cum_qty <= o->qty : o->cum_qty == 0),
               "O%llu: CumQty %lld above OrderQty %lld", (unsigned long long)o->seq,
               (long long)o->cum_qty, (long long)o->qty);
@@ -787,12 +1009,40 @@ int oms_engine_check(const oms_engine_t *e)
                 q += f->qty;
                 v += (oms_i128)f->qty * f->px;
             }
-            CHECK(oms__fill_lookup(e, o->venue, f->exec_id) == fi, "O%llu: fill not findable",
+            CHECK(oms__fill_lookup(e, f->venue, f->exec_id) == fi, "O%llu: fill not findable",
                   (unsigned long long)o->seq);
+            CHECK(f->leg == OMS_NIL ? f->venue == OMS_VENUE_IDX_INTERNAL
+                                    : e->legs[f->leg].order == oi && e->legs[f->leg].venue == f->venue,
+                  "O%llu: fill of another leg", (unsigned long long)o->seq);
         }
         nfills += nf;
         CHECK(nf == o->nfills && q == o->cum_qty && v == o->cum_value,
               "O%llu: fills do not add up to CumQty", (unsigned long long)o->seq);
+        /* legs: each adds up its fills, never works for a finished order, and together with the
+         * idle quantity they hold exactly the order's LeavesQty */
+        uint32_t nl = 0;
+        oms_i128 open = 0;
+        for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
+            const oms_leg_t *l = &e->legs[li];
+            nl++;
+            int llive = oms__leg_is_live(l);
+            CHECK(l->order == oi && l->cum_qty >= 0 && l->cum_qty <= l->qty &&
+                      l->cum_qty == leg_filled(e, o, li) && (!llive || live) &&
+                      (l->state == LEG_DONE) == (l->end != LEND_NONE),
+                  "O%llu: leg %u is inconsistent", (unsigned long long)o->seq, nl);
+            uint32_t a = oms__vkey_lookup(e, l->key);
+            CHECK(a != OMS_NIL && e->aliases[a].leg == li, "O%llu: leg %u ClOrdID not findable",
+                  (unsigned long long)o->seq, nl);
+            if (llive)
+                open += l->qty - l->cum_qty;
+        }
+        nlegs += nl;
+        CHECK(nl == o->nlegs && (nl == 0 || o->route == ROUTE_MARKET),
+              "O%llu: leg count", (unsigned long long)o->seq);
+        CHECK(live ? o->route == ROUTE_MARKET && o->idle >= 0 && open + o->idle == o->qty - o->cum_qty
+                   : o->idle == 0,
+              "O%llu: legs hold %lld and idle %lld, LeavesQty is %lld", (unsigned long long)o->seq,
+              (long long)open, (long long)o->idle, (long long)oms__order_leaves(o));
         for (uint32_t ai = o->first_alias; ai != OMS_NIL; ai = e->aliases[ai].next) {
             const oms_alias_t *a = &e->aliases[ai];
             naliases++;
@@ -800,7 +1050,9 @@ int oms_engine_check(const oms_engine_t *e)
             if (a->kind == ALIAS_CLIENT)
                 CHECK(oms__clid_lookup(e, a->client, a->cl_ord_id) == oi, "ClOrdID not findable");
             else
-                CHECK(oms__vkey_lookup(e, a->venue_key) == ai, "venue ClOrdID not findable");
+                CHECK(oms__vkey_lookup(e, a->venue_key) == ai && a->leg != OMS_NIL &&
+                          e->legs[a->leg].order == oi,
+                      "venue ClOrdID not findable");
         }
         int64_t w = oms__order_working(o);
         CHECK(o->pos == OMS_NIL ? o->counted == 0 : o->counted == w,
@@ -820,9 +1072,9 @@ int oms_engine_check(const oms_engine_t *e)
         }
     }
     CHECK(norders == e->norders && nlive == e->nlive && nfills == e->nfills &&
-              naliases == e->naliases,
-          "pool counts (orders %u/%u live %u/%u fills %u/%u aliases %u/%u)", norders, e->norders,
-          nlive, e->nlive, nfills, e->nfills, naliases, e->naliases);
+              naliases == e->naliases && nlegs == e->nlegs,
+          "pool counts (orders %u/%u live %u/%u fills %u/%u aliases %u/%u legs %u/%u)", norders,
+          e->norders, nlive, e->nlive, nfills, e->nfills, naliases, e->naliases, nlegs, e->nlegs);
     for (uint32_t i = 0; i < e->nclients; i++)
         CHECK(client_open[i] == e->clients[i].open_orders, "client %s open orders",
               e->clients[i].id);

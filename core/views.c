@@ -12,6 +12,11 @@
 
 static const char *const pend_names[] = {"", "cancel", "replace"};
 static const char *const sys_names[] = {"", "sent", "deferred", "refused"};
+static const char *const leg_state_names[LEG_STATE_COUNT] = {"pending_new", "working",
+                                                             "done_for_day", "done"};
+static const char *const leg_end_names[LEND_COUNT] = {"",         "filled",  "canceled",
+                                                      "rejected", "expired", "done_for_day"};
+static const char *const leg_req_names[] = {"", "cancel", "replace"};
 
 int oms_engine_firm(const oms_engine_t *e, oms_firm_view_t *v)
 {
@@ -79,6 +84,16 @@ int oms_engine_visit_instruments(const oms_engine_t *e,
         v.mark = in->mark;
         v.valuation_px = in->val_px;
         v.restricted = in->limits.k[OMS_LIMIT_RESTRICTED].set;
+        v.n_venue_quotes = in->nvenues;
+        for (unsigned s = 0; s < in->nvenues; s++) {
+            v.venue_quotes[s].venue = e->venues[in->venues[s]].name;
+            v.venue_quotes[s].bid = in->vq[s].bid;
+            v.venue_quotes[s].ask = in->vq[s].ask;
+            v.venue_quotes[s].bid_size = in->vq[s].bid_size;
+            v.venue_quotes[s].ask_size = in->vq[s].ask_size;
+        }
+        v.hedge_threshold = in->hedge_threshold;
+        v.hedge_blocked = in->hedge_blocked;
         v.open_orders = in->open_orders;
         v.net_qty = in->q_net > INT64_MAX || in->q_net < INT64_MIN ? 0 : (int64_t)in->q_net;
         oms_i128 f[F_COUNT];
@@ -165,25 +180,31 @@ int oms_engine_visit_orders(const oms_engine_t *e, int (*cb)(void *, const oms_o
     for (uint32_t oi = e->order_head; oi != OMS_NIL; oi = e->orders[oi].next) {
         const oms_order_t *o = &e->orders[oi];
         char order_id[OMS_ID_CAP], vcl[OMS_ID_CAP], pcl[OMS_ID_CAP], scl[OMS_ID_CAP];
-        oms__format_id(order_id, sizeof order_id, 'O', o->seq, 0);
+        oms__format_id(order_id, sizeof order_id, 'O', o->seq, o->sub);
         vcl[0] = pcl[0] = scl[0] = '\0';
-        if (o->venue != UINT16_MAX)
-            oms__venue_key_format(o->venue_key, vcl, sizeof vcl);
-        if (o->pend != PEND_NONE && o->pend_venue_key)
-            oms__venue_key_format(o->pend_venue_key, pcl, sizeof pcl);
-        if (o->sys == SYS_SENT)
-            oms__venue_key_format(o->sys_venue_key, scl, sizeof scl);
+        /* the current leg stands for the order (oms_order_view_t) */
+        uint32_t li = oms__order_cur_leg(e, o);
+        const oms_leg_t *l = li == OMS_NIL ? NULL : &e->legs[li];
+        if (l) {
+            oms__venue_key_format(l->key, vcl, sizeof vcl);
+            if (l->req != LREQ_NONE && o->pend != PEND_NONE)
+                oms__venue_key_format(l->req_key, pcl, sizeof pcl);
+            if (l->req == LREQ_CANCEL && o->sys == SYS_SENT)
+                oms__venue_key_format(l->req_key, scl, sizeof scl);
+        }
         oms_order_view_t v;
         memset(&v, 0, sizeof v);
         v.order_id = order_id;
         v.client = e->clients[o->client].id;
         v.account = o->account == OMS_NIL ? "" : e->acct[o->account].ref.account;
         v.symbol = o->instrument == OMS_NIL ? "" : e->instr[o->instrument].ref.symbol;
-        v.venue = o->venue == UINT16_MAX ? "" : e->venues[o->venue].name;
+        v.venue = o->route == ROUTE_INTERNAL ? OMS_VENUE_INTERNAL
+                  : l                        ? e->venues[l->venue].name
+                                             : "";
         v.cl_ord_id = o->cl_ord_id;
         v.orig_cl_ord_id = o->orig_cl_ord_id;
         v.venue_cl_ord_id = vcl;
-        v.venue_order_id = o->venue_order_id;
+        v.venue_order_id = l ? l->venue_order_id : "";
         v.side = o->side;
         v.ord_type = o->ord_type;
         v.tif = o->tif;
@@ -204,10 +225,115 @@ int oms_engine_visit_orders(const oms_engine_t *e, int (*cb)(void *, const oms_o
         v.engine_cancel = sys_names[o->sys];
         v.engine_cancel_venue_cl_ord_id = scl;
         v.n_fills = o->nfills;
+        v.book = o->book;
+        v.internal = o->route == ROUTE_INTERNAL;
+        v.hedge = o->hedge;
+        v.n_legs = o->nlegs;
+        v.idle_qty = o->idle;
+        v.reroutes = o->reroutes;
         int rc = cb(ctx, &v);
         if (rc)
             return rc;
     }
+    return 0;
+}
+
+int oms_engine_visit_legs(const oms_engine_t *e, int (*cb)(void *, const oms_leg_view_t *),
+                          void *ctx)
+{
+    for (uint32_t oi = e->order_head; oi != OMS_NIL; oi = e->orders[oi].next) {
+        const oms_order_t *o = &e->orders[oi];
+        char order_id[OMS_ID_CAP];
+        oms__format_id(order_id, sizeof order_id, 'O', o->seq, o->sub);
+        uint32_t k = 0;
+        for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
+            const oms_leg_t *l = &e->legs[li];
+            char vcl[OMS_ID_CAP], rcl[OMS_ID_CAP];
+            oms__venue_key_format(l->key, vcl, sizeof vcl);
+            rcl[0] = '\0';
+            if (l->req != LREQ_NONE)
+                oms__venue_key_format(l->req_key, rcl, sizeof rcl);
+            oms_leg_view_t v;
+            memset(&v, 0, sizeof v);
+            v.order_id = order_id;
+            v.index = ++k;
+            v.venue = e->venues[l->venue].name;
+            v.venue_cl_ord_id = vcl;
+            v.venue_order_id = l->venue_order_id;
+            v.state = leg_state_names[l->state];
+            v.end = leg_end_names[l->end];
+            v.request = leg_req_names[l->req];
+            v.request_venue_cl_ord_id = rcl;
+            v.qty = l->qty;
+            v.cum_qty = l->cum_qty;
+            v.live = oms__leg_is_live(l);
+            v.leaves_qty = v.live ? l->qty - l->cum_qty : 0;
+            v.price = l->price;
+            v.stop_px = l->stop_px;
+            v.sent_ts = l->sent_ts;
+            int rc = cb(ctx, &v);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+int oms_engine_visit_venues(const oms_engine_t *e, int (*cb)(void *, const oms_venue_view_t *),
+                            void *ctx)
+{
+    for (uint32_t i = 0; i < e->nvenues; i++) {
+        const oms_venue_t *vn = &e->venues[i];
+        const oms_venue_stats_t *st = &vn->st;
+        oms_venue_view_t v;
+        memset(&v, 0, sizeof v);
+        v.venue = vn->name;
+        v.status = vn->status;
+        v.status_text = vn->status_text;
+        v.status_seq = vn->status_seq;
+        v.orders = st->orders;
+        v.acks = st->acks;
+        v.rejects = st->rejects;
+        v.filled_orders = st->filled_orders;
+        v.fills = st->fills;
+        v.fill_ratio = oms__venue_fill_ratio(st);
+        v.reject_ratio = oms__venue_reject_ratio(st);
+        v.ack_latency_ns = oms__venue_ack_latency(st);
+        v.fill_latency_ns = oms__venue_fill_latency(st);
+        v.ack_samples = st->ack_n;
+        v.fill_samples = st->fill_n;
+        int rc = cb(ctx, &v);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int oms_engine_routing(const oms_engine_t *e, oms_routing_view_t *v)
+{
+    memset(v, 0, sizeof *v);
+    memcpy(v->tiebreak, e->policy.tiebreak, sizeof v->tiebreak);
+    v->max_reroutes = e->policy.max_reroutes;
+    v->split = e->policy.split;
+    v->house_account = e->policy.house == OMS_NIL ? "" : e->acct[e->policy.house].ref.account;
+    v->since_seq = e->policy.since_seq;
+    return 0;
+}
+
+int oms_engine_visit_book_rules(const oms_engine_t *e,
+                                int (*cb)(void *, const oms_book_rule_view_t *), void *ctx)
+{
+    for (uint32_t a = 0; a < e->nacct; a++)
+        for (uint32_t ri = e->acct[a].first_rule; ri != OMS_NIL; ri = e->rules[ri].next) {
+            const oms_book_rule_t *r = &e->rules[ri];
+            oms_book_rule_view_t v = {e->acct[a].ref.account,
+                                      r->instrument == OMS_NIL ? ""
+                                                               : e->instr[r->instrument].ref.symbol,
+                                      r->book, r->max_internal_qty, r->since_seq};
+            int rc = cb(ctx, &v);
+            if (rc)
+                return rc;
+        }
     return 0;
 }
 

@@ -2,6 +2,9 @@
  * state_json.c - the engine's whole state as JSON, for `oms replay --state`, scenario tests and
  * incident work.
  *
+ * Orders carry their child orders ("legs"); "venues" has each venue's status and statistics and
+ * "routing" the routing policy and the book rules.
+ *
  * Invariants: built from core's views only (entities in journal order, orders in sequence order)
  * with keys in a fixed order, so two runs over the same journal dump byte-identical text.
  * Reference data reuses the event JSON form (one description per type). Money and quantities
@@ -81,6 +84,19 @@ static int instrument_cb(void *ctx, const oms_instrument_view_t *v)
     json_object_set_new(o, "net_qty", dec(v->net_qty));
     json_object_set_new(o, "exposure", exposure(&v->exposure_quote));
     json_object_set_new(o, "exposure_reporting", exposure(&v->exposure_reporting));
+    json_t *vq = json_array();
+    for (unsigned s = 0; s < v->n_venue_quotes; s++) {
+        json_t *q = json_object();
+        json_object_set_new(q, "venue", json_string(v->venue_quotes[s].venue));
+        json_object_set_new(q, "bid", dec(v->venue_quotes[s].bid));
+        json_object_set_new(q, "ask", dec(v->venue_quotes[s].ask));
+        json_object_set_new(q, "bid_size", dec(v->venue_quotes[s].bid_size));
+        json_object_set_new(q, "ask_size", dec(v->venue_quotes[s].ask_size));
+        json_array_append_new(vq, q);
+    }
+    json_object_set_new(o, "venue_quotes", vq);
+    json_object_set_new(o, "hedge_threshold", dec(v->hedge_threshold));
+    json_object_set_new(o, "hedge_blocked", json_boolean(v->hedge_blocked));
     return json_array_append_new(ctx, o);
 }
 
@@ -154,7 +170,103 @@ static int order_cb(void *ctx, const oms_order_view_t *v)
     json_object_set_new(o, "engine_cancel_venue_cl_ord_id",
                         json_string(v->engine_cancel_venue_cl_ord_id));
     json_object_set_new(o, "fills", json_integer(v->n_fills));
+    json_object_set_new(o, "book", json_string(oms_enum_name(&oms_enum_book, v->book)));
+    json_object_set_new(o, "internal", json_boolean(v->internal));
+    json_object_set_new(o, "hedge", json_boolean(v->hedge));
+    json_object_set_new(o, "idle_qty", dec(v->idle_qty));
+    json_object_set_new(o, "reroutes", json_integer(v->reroutes));
+    json_object_set_new(o, "legs", json_array()); /* filled by leg_cb */
     return json_array_append_new(ctx, o);
+}
+
+/* Legs come in the orders' sequence: each goes to the order it belongs to, found by walking the
+ * orders array forward. */
+typedef struct legs_ctx {
+    json_t *orders;
+    size_t at;
+} legs_ctx_t;
+
+static int leg_cb(void *ctx, const oms_leg_view_t *v)
+{
+    legs_ctx_t *c = ctx;
+    json_t *ord = NULL;
+    for (; c->at < json_array_size(c->orders); c->at++) {
+        ord = json_array_get(c->orders, c->at);
+        if (strcmp(json_string_value(json_object_get(ord, "order_id")), v->order_id) == 0)
+            break;
+        ord = NULL;
+    }
+    if (!ord)
+        return -EINVAL;
+    json_t *o = json_object();
+    json_object_set_new(o, "venue", json_string(v->venue));
+    json_object_set_new(o, "venue_cl_ord_id", json_string(v->venue_cl_ord_id));
+    json_object_set_new(o, "venue_order_id", json_string(v->venue_order_id));
+    json_object_set_new(o, "state", json_string(v->state));
+    json_object_set_new(o, "end", json_string(v->end));
+    json_object_set_new(o, "request", json_string(v->request));
+    json_object_set_new(o, "request_venue_cl_ord_id", json_string(v->request_venue_cl_ord_id));
+    json_object_set_new(o, "qty", dec(v->qty));
+    json_object_set_new(o, "cum_qty", dec(v->cum_qty));
+    json_object_set_new(o, "leaves_qty", dec(v->leaves_qty));
+    json_object_set_new(o, "price", dec(v->price));
+    json_object_set_new(o, "sent_ts", ts(v->sent_ts));
+    json_object_set_new(o, "live", json_boolean(v->live));
+    return json_array_append_new(json_object_get(ord, "legs"), o);
+}
+
+static int venue_cb(void *ctx, const oms_venue_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "venue", json_string(v->venue));
+    json_object_set_new(o, "status",
+                        json_string(oms_enum_name(&oms_enum_venue_status, v->status)));
+    json_object_set_new(o, "status_text", json_string(v->status_text));
+    json_object_set_new(o, "status_seq", json_integer((json_int_t)v->status_seq));
+    json_object_set_new(o, "orders", json_integer((json_int_t)v->orders));
+    json_object_set_new(o, "acks", json_integer((json_int_t)v->acks));
+    json_object_set_new(o, "rejects", json_integer((json_int_t)v->rejects));
+    json_object_set_new(o, "filled_orders", json_integer((json_int_t)v->filled_orders));
+    json_object_set_new(o, "fills", json_integer((json_int_t)v->fills));
+    json_object_set_new(o, "fill_ratio", dec(v->fill_ratio));
+    json_object_set_new(o, "reject_ratio", dec(v->reject_ratio));
+    json_object_set_new(o, "ack_latency_ns", json_integer(v->ack_latency_ns));
+    json_object_set_new(o, "fill_latency_ns", json_integer(v->fill_latency_ns));
+    json_object_set_new(o, "ack_samples", json_integer((json_int_t)v->ack_samples));
+    json_object_set_new(o, "fill_samples", json_integer((json_int_t)v->fill_samples));
+    return json_array_append_new(ctx, o);
+}
+
+static int book_rule_cb(void *ctx, const oms_book_rule_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "account", json_string(v->account));
+    json_object_set_new(o, "symbol", json_string(v->symbol));
+    json_object_set_new(o, "book", json_string(oms_enum_name(&oms_enum_book, v->book)));
+    json_object_set_new(o, "max_internal_qty", dec(v->max_internal_qty));
+    json_object_set_new(o, "since_seq", json_integer((json_int_t)v->since_seq));
+    return json_array_append_new(ctx, o);
+}
+
+/* The routing policy and the book rules. */
+static json_t *routing_json(const oms_engine_t *e, int *rc)
+{
+    oms_routing_view_t r;
+    oms_engine_routing(e, &r);
+    json_t *o = json_object();
+    json_t *tb = json_array();
+    for (int k = 0; k < 3; k++)
+        json_array_append_new(tb, json_string(oms_enum_name(&oms_enum_tiebreak, r.tiebreak[k])));
+    json_object_set_new(o, "tiebreak", tb);
+    json_object_set_new(o, "max_reroutes", json_integer(r.max_reroutes));
+    json_object_set_new(o, "split", json_boolean(r.split));
+    json_object_set_new(o, "house_account", json_string(r.house_account));
+    json_object_set_new(o, "since_seq", json_integer((json_int_t)r.since_seq));
+    json_t *rules = json_array();
+    if (!*rc)
+        *rc = oms_engine_visit_book_rules(e, book_rule_cb, rules);
+    json_object_set_new(o, "book_rules", rules);
+    return o;
 }
 
 static int limit_cb(void *ctx, const oms_limit_view_t *v)
@@ -217,10 +329,11 @@ json_t *oms_state_to_json(const oms_engine_t *e)
     json_object_set_new(firm, "excluded_instruments", json_integer(f.excluded));
     json_object_set_new(root, "firm", firm);
 
-    static const char *const keys[8] = {"fx_rates",  "instruments", "accounts", "clients",
-                                        "positions", "orders",      "limits",   "kill_switches"};
-    json_t *arr[8];
-    for (int k = 0; k < 8; k++)
+    static const char *const keys[9] = {"fx_rates", "instruments", "accounts",
+                                        "clients",  "positions",   "orders",
+                                        "limits",   "kill_switches", "venues"};
+    json_t *arr[9];
+    for (int k = 0; k < 9; k++)
         arr[k] = json_array();
     int rc = oms_engine_visit_fx(e, fx_cb, arr[0]);
     rc = rc ? rc : oms_engine_visit_instruments(e, instrument_cb, arr[1]);
@@ -228,10 +341,14 @@ json_t *oms_state_to_json(const oms_engine_t *e)
     rc = rc ? rc : oms_engine_visit_clients(e, client_cb, arr[3]);
     rc = rc ? rc : oms_engine_visit_positions(e, position_cb, arr[4]);
     rc = rc ? rc : oms_engine_visit_orders(e, order_cb, arr[5]);
+    legs_ctx_t lc = {arr[5], 0};
+    rc = rc ? rc : oms_engine_visit_legs(e, leg_cb, &lc);
     rc = rc ? rc : oms_engine_visit_limits(e, limit_cb, arr[6]);
     rc = rc ? rc : oms_engine_visit_kill_switches(e, kill_cb, arr[7]);
-    for (int k = 0; k < 8; k++)
+    rc = rc ? rc : oms_engine_visit_venues(e, venue_cb, arr[8]);
+    for (int k = 0; k < 9; k++)
         json_object_set_new(root, keys[k], arr[k]);
+    json_object_set_new(root, "routing", routing_json(e, &rc));
     if (rc) {
         json_decref(root);
         return NULL;

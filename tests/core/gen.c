@@ -2,9 +2,12 @@
  * gen.c - the random event stream generator (gen.h).
  *
  * Universe: five instruments (one per asset class, quoted in USD or EUR, two venues), three
- * accounts in USD, EUR and GBP, three entitled clients and one stranger. Quantities are small
- * multiples of the lot so positions stay far from the fixed-point limits; about one event in
- * thirty is deliberately wrong (unknown ids, off-tick prices, reports for orders never sent).
+ * accounts in USD, EUR and GBP (books A, B and hybrid), the house account, three entitled
+ * clients and one stranger. Quantities are small multiples of the lot so positions stay far from
+ * the fixed-point limits; about one event in thirty is deliberately wrong (unknown ids, off-tick
+ * prices, reports for orders never sent). Routing is exercised throughout: quotes of each venue
+ * with sizes (so orders are split and internalized), venues going down and up, changes of the
+ * routing policy, book rules and hedge thresholds; the venues answer each child order.
  */
 #include "support.h"
 
@@ -18,12 +21,21 @@
 #define MAX_FILLS 256
 
 typedef struct ord {
+    char order_id[OMS_ID_CAP];
     char client[OMS_ID_CAP], cl[OMS_ID_CAP], venue[OMS_VENUE_CAP], vcl[OMS_ID_CAP];
     char pvcl[OMS_ID_CAP], svcl[OMS_ID_CAP], symbol[OMS_SYMBOL_CAP];
     int live, pending, status;
     int64_t leaves, qty, price, stop;
     uint8_t ord_type;
 } ord_t;
+
+/* A child order (leg) the venues may answer. */
+typedef struct leg {
+    char venue[OMS_VENUE_CAP], vcl[OMS_ID_CAP], rcl[OMS_ID_CAP], symbol[OMS_SYMBOL_CAP];
+    char request; /* 'c', 'r' or 0 */
+    int live, pending_new;
+    int64_t leaves, price;
+} leg_t;
 
 typedef struct fill_rec {
     char venue[OMS_VENUE_CAP], vcl[OMS_ID_CAP], exec_id[OMS_ID_CAP];
@@ -37,7 +49,9 @@ struct oms_gen {
     uint32_t day;
     int after_eod; /* the next session event starts a day */
     ord_t *snap;
-    size_t nsnap;
+    size_t nsnap, cur; /* cur: where leg_snap_cb looks for the order of the next leg */
+    leg_t *legs;
+    size_t nlegs;
     fill_rec_t fills[MAX_FILLS];
     size_t nfills;
 };
@@ -58,6 +72,8 @@ static const instr_def_t INSTR[] = {
 static const char *const ACCOUNTS[] = {"A1", "A2", "A3"};
 static const char *const CLIENTS[] = {"K1", "K2", "K3", "K9"};
 static const char *const VENUES[] = {"XA", "XB"};
+#define HOUSE "HOUSE"
+#define HOUSE_CLIENT "KH"
 
 void oms_gen_config(oms_engine_config_t *cfg)
 {
@@ -72,6 +88,8 @@ void oms_gen_config(oms_engine_config_t *cfg)
     cfg->max_fills = 16384;
     cfg->max_aliases = 32768;
     cfg->rate_window_max = 32;
+    cfg->max_legs = 16384;
+    cfg->max_book_rules = 64;
 }
 
 oms_gen_t *oms_gen_new(uint64_t seed)
@@ -81,6 +99,7 @@ oms_gen_t *oms_gen_new(uint64_t seed)
     g->ts = 1796112000000000000LL; /* 2026-12-01T08:00:00Z */
     g->day = 20261201;
     g->snap = calloc(MAX_SNAP, sizeof *g->snap);
+    g->legs = calloc(MAX_SNAP, sizeof *g->legs);
     return g;
 }
 
@@ -88,6 +107,7 @@ void oms_gen_free(oms_gen_t *g)
 {
     if (g) {
         free(g->snap);
+        free(g->legs);
         free(g);
     }
 }
@@ -120,6 +140,7 @@ static int snap_cb(void *ctx, const oms_order_view_t *v)
     if (g->nsnap >= MAX_SNAP)
         return 1;
     ord_t *o = &g->snap[g->nsnap++];
+    cpy(o->order_id, v->order_id, sizeof o->order_id);
     cpy(o->client, v->client, sizeof o->client);
     cpy(o->cl, v->cl_ord_id, sizeof o->cl);
     cpy(o->venue, v->venue, sizeof o->venue);
@@ -135,6 +156,30 @@ static int snap_cb(void *ctx, const oms_order_view_t *v)
     o->price = v->price;
     o->stop = v->stop_px;
     o->ord_type = v->ord_type;
+    return 0;
+}
+
+/* Legs come in the orders' sequence: the order of each is found by walking forward. */
+static int leg_snap_cb(void *ctx, const oms_leg_view_t *v)
+{
+    oms_gen_t *g = ctx;
+    while (g->cur < g->nsnap && strcmp(g->snap[g->cur].order_id, v->order_id) != 0)
+        g->cur++;
+    if (g->cur == g->nsnap || g->nlegs >= MAX_SNAP)
+        return 1;
+    if (!v->live && !v->request[0])
+        return 0; /* nothing a venue would still say about it (busts use the fill records) */
+    const ord_t *o = &g->snap[g->cur];
+    leg_t *l = &g->legs[g->nlegs++];
+    cpy(l->venue, v->venue, sizeof l->venue);
+    cpy(l->vcl, v->venue_cl_ord_id, sizeof l->vcl);
+    cpy(l->rcl, v->request_venue_cl_ord_id, sizeof l->rcl);
+    cpy(l->symbol, o->symbol, sizeof l->symbol);
+    l->request = v->request[0];
+    l->live = v->live;
+    l->pending_new = strcmp(v->state, "pending_new") == 0;
+    l->leaves = v->leaves_qty;
+    l->price = o->price;
     return 0;
 }
 
@@ -189,17 +234,45 @@ static void setup_event(oms_gen_t *g, uint64_t i, oms_event_t *ev)
         ev->type = OMS_EV_ACCOUNT;
         strcpy(x->account, ACCOUNTS[a]);
         strcpy(x->base_ccy, a == 0 ? "USD" : a == 1 ? "EUR" : "GBP");
-        x->book = (uint8_t)a;
+        x->book = (uint8_t)a; /* A1 a-book, A2 b-book, A3 hybrid */
         strcpy(x->clients[0], CLIENTS[a]);
         if (a == 1)
             strcpy(x->clients[1], CLIENTS[0]);
+    } else if (i == 3 + NINSTR + 3) {
+        oms_ev_account_t *x = &ev->u.account;
+        ev->type = OMS_EV_ACCOUNT;
+        strcpy(x->account, HOUSE);
+        strcpy(x->base_ccy, "USD");
+        strcpy(x->clients[0], HOUSE_CLIENT);
+    } else if (i == 3 + NINSTR + 4) {
+        oms_ev_routing_policy_t *x = &ev->u.routing_policy;
+        ev->type = OMS_EV_ROUTING_POLICY;
+        x->tiebreak1 = OMS_TIEBREAK_FILL_RATIO;
+        x->tiebreak2 = OMS_TIEBREAK_LATENCY;
+        x->tiebreak3 = OMS_TIEBREAK_PRIORITY;
+        x->max_reroutes = 2;
+        x->split = 1;
+        strcpy(x->house_account, HOUSE);
+    } else if (i < 3 + NINSTR + 5 + NINSTR) {
+        const instr_def_t *d = &INSTR[i - (3 + NINSTR + 5)];
+        oms_ev_set_book_rule_t *x = &ev->u.set_book_rule;
+        ev->type = OMS_EV_SET_BOOK_RULE;
+        strcpy(x->account, ACCOUNTS[2]);
+        strcpy(x->symbol, d->symbol);
+        x->book = OMS_BOOK_HYBRID;
+        x->max_internal_qty = d->lot_v * 8;
+    } else if (i < 3 + NINSTR + 5 + 2 * NINSTR) {
+        const instr_def_t *d = &INSTR[i - (3 + NINSTR + 5 + NINSTR)];
+        ev->type = OMS_EV_SET_HEDGE_THRESHOLD;
+        strcpy(ev->u.set_hedge_threshold.symbol, d->symbol);
+        ev->u.set_hedge_threshold.threshold = d->lot_v * 15;
     } else {
         ev->type = OMS_EV_SESSION;
         ev->u.session.phase = OMS_SESSION_START_OF_DAY;
         ev->u.session.trading_date = g->day;
     }
 }
-#define NSETUP (3 + NINSTR + 3 + 1)
+#define NSETUP (3 + NINSTR + 5 + 2 * NINSTR + 1)
 
 static void gen_new_order(oms_gen_t *g, oms_event_t *ev)
 {
@@ -286,58 +359,54 @@ static void remember_fill(oms_gen_t *g, const char *venue, const char *vcl, cons
     cpy(f->exec_id, exec_id, sizeof f->exec_id);
 }
 
-/* A venue report about order o: mostly the answer the engine's requests expect. */
-static void gen_venue(oms_gen_t *g, oms_event_t *ev, const ord_t *o)
+/* A leg a venue might answer: live, or with a request of the engine outstanding. */
+static const leg_t *pick_leg(oms_gen_t *g)
 {
-    const instr_def_t *d = instr_of(o->symbol);
-    const char *venue = chance(g, 99) ? o->venue : "XZ";
-    if (o->svcl[0] && chance(g, 60)) {
-        int ack = chance(g, 80);
-        ev->type = ack ? OMS_EV_VENUE_CANCEL_ACK : OMS_EV_VENUE_CANCEL_REJECT;
-        oms_ev_venue_request_reject_t *x = &ev->u.venue_cancel_reject; /* same layout for both */
+    return g->nlegs ? &g->legs[below(g, g->nlegs)] : NULL;
+}
+
+/* A venue report about leg l: mostly the answer the engine's requests expect. */
+static void gen_venue(oms_gen_t *g, oms_event_t *ev, const leg_t *l)
+{
+    const instr_def_t *d = instr_of(l->symbol);
+    const char *venue = chance(g, 99) ? l->venue : "XZ";
+    if (l->request && chance(g, 60)) {
+        int ack = chance(g, l->request == 'c' ? 80 : 70);
+        ev->type = l->request == 'c' ? (ack ? OMS_EV_VENUE_CANCEL_ACK : OMS_EV_VENUE_CANCEL_REJECT)
+                                     : (ack ? OMS_EV_VENUE_REPLACE_ACK : OMS_EV_VENUE_REPLACE_REJECT);
+        oms_ev_venue_request_reject_t *x = &ev->u.venue_cancel_reject; /* same layout for all */
         cpy(x->venue, venue, OMS_VENUE_CAP);
-        cpy(x->cl_ord_id, o->svcl, OMS_ID_CAP);
-        cpy(x->orig_cl_ord_id, o->vcl, OMS_ID_CAP);
+        cpy(x->cl_ord_id, l->rcl, OMS_ID_CAP);
+        cpy(x->orig_cl_ord_id, l->vcl, OMS_ID_CAP);
         if (!ack)
             strcpy(x->text, "refused");
         return;
     }
-    if (o->pvcl[0] && chance(g, 50)) {
-        int ack = chance(g, 70);
-        int cancel = o->pending == 'c';
-        ev->type = cancel ? (ack ? OMS_EV_VENUE_CANCEL_ACK : OMS_EV_VENUE_CANCEL_REJECT)
-                          : (ack ? OMS_EV_VENUE_REPLACE_ACK : OMS_EV_VENUE_REPLACE_REJECT);
-        oms_ev_venue_request_reject_t *x = &ev->u.venue_cancel_reject;
-        cpy(x->venue, venue, OMS_VENUE_CAP);
-        cpy(x->cl_ord_id, o->pvcl, OMS_ID_CAP);
-        cpy(x->orig_cl_ord_id, o->vcl, OMS_ID_CAP);
-        return;
-    }
     unsigned k = (unsigned)below(g, 100);
-    if (o->status == OMS_STATUS_PENDING_NEW && k < 55) {
+    if (l->pending_new && k < 55) {
         ev->type = OMS_EV_VENUE_NEW;
         cpy(ev->u.venue_new.venue, venue, OMS_VENUE_CAP);
-        cpy(ev->u.venue_new.cl_ord_id, o->vcl, OMS_ID_CAP);
+        cpy(ev->u.venue_new.cl_ord_id, l->vcl, OMS_ID_CAP);
         fresh_id(g, ev->u.venue_new.venue_order_id, 'N');
-    } else if (o->status == OMS_STATUS_PENDING_NEW && k < 62) {
+    } else if (l->pending_new && k < 62) {
         ev->type = OMS_EV_VENUE_REJECT;
         cpy(ev->u.venue_reject.venue, venue, OMS_VENUE_CAP);
-        cpy(ev->u.venue_reject.cl_ord_id, o->vcl, OMS_ID_CAP);
+        cpy(ev->u.venue_reject.cl_ord_id, l->vcl, OMS_ID_CAP);
         strcpy(ev->u.venue_reject.text, "no");
     } else if (k < 88) {
         oms_ev_venue_fill_t *x = &ev->u.venue_fill;
         ev->type = OMS_EV_VENUE_FILL;
         cpy(x->venue, venue, OMS_VENUE_CAP);
-        cpy(x->cl_ord_id, o->vcl, OMS_ID_CAP);
+        cpy(x->cl_ord_id, l->vcl, OMS_ID_CAP);
         if (g->nfills && chance(g, 2))
             cpy(x->exec_id, g->fills[below(g, g->nfills)].exec_id, OMS_ID_CAP);
         else
             fresh_id(g, x->exec_id, 'F');
-        int64_t lots = o->leaves / d->lot_v;
+        int64_t lots = l->leaves / d->lot_v;
         x->last_qty = lots > 0 ? d->lot_v * (int64_t)(1 + below(g, (uint64_t)lots)) : d->lot_v;
         if (chance(g, 3))
             x->last_qty += d->lot_v; /* an overfill now and then */
-        x->last_px = o->price ? o->price : d->ref_v;
+        x->last_px = l->price ? l->price : d->ref_v;
         x->liquidity = (uint8_t)below(g, OMS_LIQ_COUNT);
         remember_fill(g, x->venue, x->cl_ord_id, x->exec_id);
     } else {
@@ -345,7 +414,7 @@ static void gen_venue(oms_gen_t *g, oms_event_t *ev, const ord_t *o)
                                          OMS_EV_VENUE_DONE_FOR_DAY};
         ev->type = kinds[below(g, 3)];
         cpy(ev->u.venue_expired.venue, venue, OMS_VENUE_CAP);
-        cpy(ev->u.venue_expired.cl_ord_id, o->vcl, OMS_ID_CAP);
+        cpy(ev->u.venue_expired.cl_ord_id, l->vcl, OMS_ID_CAP);
     }
 }
 
@@ -471,6 +540,53 @@ static void gen_control(oms_gen_t *g, const oms_engine_t *e, oms_event_t *ev)
     }
 }
 
+/* Routing controls: venues down and up again, the policy, book rules, hedge thresholds. */
+static void gen_routing(oms_gen_t *g, oms_event_t *ev)
+{
+    unsigned k = (unsigned)below(g, 100);
+    const instr_def_t *d = &INSTR[below(g, NINSTR)];
+    if (k < 45) {
+        oms_ev_venue_status_t *x = &ev->u.venue_status;
+        ev->type = OMS_EV_VENUE_STATUS;
+        strcpy(x->venue, VENUES[below(g, 2)]);
+        x->status = (uint8_t)(chance(g, 55) ? OMS_VSTATUS_UP
+                              : chance(g, 50) ? OMS_VSTATUS_DOWN
+                                              : OMS_VSTATUS_HALTED);
+        strcpy(x->text, "gen");
+    } else if (k < 60) {
+        oms_ev_routing_policy_t *x = &ev->u.routing_policy;
+        ev->type = OMS_EV_ROUTING_POLICY;
+        static const uint8_t orders[][3] = {
+            {OMS_TIEBREAK_FILL_RATIO, OMS_TIEBREAK_LATENCY, OMS_TIEBREAK_PRIORITY},
+            {OMS_TIEBREAK_LATENCY, OMS_TIEBREAK_FILL_RATIO, OMS_TIEBREAK_NONE},
+            {OMS_TIEBREAK_PRIORITY, OMS_TIEBREAK_NONE, OMS_TIEBREAK_NONE},
+            {OMS_TIEBREAK_NONE, OMS_TIEBREAK_NONE, OMS_TIEBREAK_NONE},
+            {OMS_TIEBREAK_LATENCY, OMS_TIEBREAK_LATENCY, OMS_TIEBREAK_NONE}, /* refused */
+        };
+        const uint8_t *o = orders[below(g, 5)];
+        x->tiebreak1 = o[0];
+        x->tiebreak2 = o[1];
+        x->tiebreak3 = o[2];
+        x->max_reroutes = (uint8_t)below(g, 4);
+        x->split = (uint8_t)chance(g, 70);
+        strcpy(x->house_account, chance(g, 85) ? HOUSE : chance(g, 50) ? "" : "NOPE");
+    } else if (k < 80) {
+        ev->type = chance(g, 70) ? OMS_EV_SET_BOOK_RULE : OMS_EV_CLEAR_BOOK_RULE;
+        oms_ev_set_book_rule_t *x = &ev->u.set_book_rule; /* clear's fields are its prefix */
+        strcpy(x->account, ACCOUNTS[below(g, 3)]);
+        if (chance(g, 70))
+            strcpy(x->symbol, d->symbol);
+        if (ev->type == OMS_EV_SET_BOOK_RULE) {
+            x->book = (uint8_t)below(g, OMS_BOOK_COUNT);
+            x->max_internal_qty = d->lot_v * (int64_t)below(g, 15);
+        }
+    } else {
+        ev->type = OMS_EV_SET_HEDGE_THRESHOLD;
+        strcpy(ev->u.set_hedge_threshold.symbol, d->symbol);
+        ev->u.set_hedge_threshold.threshold = chance(g, 15) ? 0 : d->lot_v * (int64_t)(3 + below(g, 30));
+    }
+}
+
 /* A random event of any input type, every field random within its kind: must never crash. */
 static void gen_garbage(oms_gen_t *g, oms_event_t *ev)
 {
@@ -525,8 +641,11 @@ void oms_gen_next(oms_gen_t *g, const oms_engine_t *e, oms_event_t *ev, int64_t 
     }
     g->nsnap = 0;
     oms_engine_visit_orders(e, snap_cb, g);
+    g->nlegs = 0;
+    g->cur = 0;
+    oms_engine_visit_legs(e, leg_snap_cb, g);
     unsigned k = (unsigned)below(g, 1000);
-    const ord_t *o;
+    const leg_t *l;
     if (g->after_eod || k < 2) { /* the end of a day, then the next morning */
         ev->type = OMS_EV_SESSION;
         if (g->after_eod) {
@@ -543,8 +662,8 @@ void oms_gen_next(oms_gen_t *g, const oms_engine_t *e, oms_event_t *ev, int64_t 
         gen_new_order(g, ev);
     } else if (k < 430) {
         gen_client_request(g, ev, pick(g, 1));
-    } else if (k < 800 && (o = pick(g, 1)) != NULL && o->vcl[0]) {
-        gen_venue(g, ev, o);
+    } else if (k < 800 && (l = pick_leg(g)) != NULL) {
+        gen_venue(g, ev, l);
     } else if (k < 830 && g->nfills) {
         gen_bust_or_correct(g, ev);
     } else if (k < 900) {
@@ -554,10 +673,11 @@ void oms_gen_next(oms_gen_t *g, const oms_engine_t *e, oms_event_t *ev, int64_t 
             ev->type = OMS_EV_QUOTE;
             strcpy(ev->u.quote.venue, VENUES[below(g, 2)]);
             strcpy(ev->u.quote.symbol, d->symbol);
-            ev->u.quote.bid = px - d->tick_v;
-            ev->u.quote.ask = px + d->tick_v;
-            ev->u.quote.bid_size = d->lot_v * 10;
-            ev->u.quote.ask_size = d->lot_v * 10;
+            /* each venue its own price and size, one side empty now and then */
+            ev->u.quote.bid = chance(g, 5) ? 0 : px - d->tick_v;
+            ev->u.quote.ask = chance(g, 5) ? 0 : px + d->tick_v;
+            ev->u.quote.bid_size = d->lot_v * (int64_t)(1 + below(g, 12));
+            ev->u.quote.ask_size = d->lot_v * (int64_t)(1 + below(g, 12));
         } else {
             ev->type = OMS_EV_MARK;
             strcpy(ev->u.mark.symbol, d->symbol);
@@ -565,7 +685,9 @@ void oms_gen_next(oms_gen_t *g, const oms_engine_t *e, oms_event_t *ev, int64_t 
         }
     } else if (k < 930) {
         gen_control(g, e, ev);
-    } else if (k < 965) {
+    } else if (k < 945) {
+        gen_routing(g, ev);
+    } else if (k < 975) {
         ev->type = OMS_EV_TIMER;
         ev->u.timer.tick = i;
     } else {

@@ -29,6 +29,8 @@ void oms_scenario_config(oms_engine_config_t *cfg)
     cfg->max_fills = 1024;
     cfg->max_aliases = 2048;
     cfg->rate_window_max = 16;
+    cfg->max_legs = 1024;
+    cfg->max_book_rules = 64;
 }
 
 typedef struct line {

@@ -3,15 +3,20 @@
  * event the invariants of the issue are checked from the outside, through the views:
  *   - CumQty <= OrderQty; LeavesQty = OrderQty - CumQty for working orders and 0 for finished;
  *   - each position = the signed sum of the fills reported to clients (trades, busts and
- *     corrections, tracked here from the execution reports alone);
+ *     corrections, tracked here from the execution reports alone) and, for the house, of the
+ *     other side of its internal fills (internal_fill outputs);
  *   - working quantities = the sum over working orders (the worse quantity while a replace is
  *     pending), and exposure = the sum over positions and working orders (per instrument, and
  *     firm-wide as the sum of the instruments);
  *   - no working order under a halt without a cancel on its way;
+ *   - never the same quantity live at two venues: an order's live children hold at most its
+ *     LeavesQty, and with its idle quantity exactly that; a finished order has no live child;
  *   - oms_engine_check (every derived figure equals its recomputation).
  * Two engines run the same stream in lockstep: A is snapshotted and restored at random points, B
  * never is; their outputs must be identical event by event and their hashes equal, which is both
- * "snapshot and restore change nothing" and "two runs give the same hash".
+ * "snapshot and restore change nothing" and "two runs give the same hash" - and, with routing in
+ * the stream (splits, re-routes, venues down, internal fills, hedges), "the same journal gives
+ * the same routing decisions".
  * Default: a few seconds; OMS_LONG_TESTS=1 runs thirty times longer.
  */
 #include "support.h"
@@ -38,6 +43,7 @@ typedef struct world {
     json_t *trades; /* our ExecID -> [account, symbol, signed qty] */
     long fills, busts, corrects, rejects, trips, restores, input_rejects;
     long why[OMS_REASON_COUNT];
+    long decisions, splits, reroutes, unplaced, internal, hedges;
 } world_t;
 
 static int ledger_slot(world_t *w, const char *account, const char *symbol)
@@ -67,6 +73,22 @@ static void observe(world_t *w, const oms_outbuf_t *out)
             w->trips++;
         if (ev->type == OMS_EV_INPUT_REJECTED)
             w->input_rejects++;
+        if (ev->type == OMS_EV_ROUTING_DECISION) {
+            const oms_ev_routing_decision_t *d = &ev->u.routing_decision;
+            w->decisions++;
+            w->splits += d->action == OMS_ROUTE_SPLIT;
+            w->reroutes += d->trigger == OMS_TRIGGER_REROUTE && d->action != OMS_ROUTE_NONE;
+            w->unplaced += d->action == OMS_ROUTE_NONE;
+        }
+        if (ev->type == OMS_EV_HEDGE_ORDER)
+            w->hedges++;
+        if (ev->type == OMS_EV_INTERNAL_FILL) {
+            /* the house takes the other side; the client's side comes as a trade report */
+            const oms_ev_internal_fill_t *f = &ev->u.internal_fill;
+            int64_t sign = f->side == OMS_SIDE_BUY ? 1 : -1;
+            *ledger_qty(w, f->house_account, f->symbol) -= sign * f->qty;
+            w->internal++;
+        }
         if (ev->type != OMS_EV_EXEC_REPORT)
             continue;
         const oms_ev_exec_report_t *r = &ev->u.exec_report;
@@ -212,6 +234,64 @@ static int instrument_cb(void *ctx, const oms_instrument_view_t *v)
     return 0;
 }
 
+/* The children of each order, seen through the views. Orders and legs both come in sequence
+ * order, so the legs are matched to the orders by walking both once. */
+typedef struct oleaves {
+    char order_id[OMS_ID_CAP];
+    int64_t leaves, idle, open;
+    int live;
+} oleaves_t;
+
+typedef struct legs_walk {
+    oleaves_t *o;
+    size_t n, cap, at;
+} legs_walk_t;
+
+static int order_leaves_cb(void *ctx, const oms_order_view_t *v)
+{
+    legs_walk_t *w = ctx;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 256;
+        w->o = realloc(w->o, w->cap * sizeof *w->o);
+    }
+    oleaves_t *o = &w->o[w->n++];
+    snprintf(o->order_id, sizeof o->order_id, "%s", v->order_id);
+    o->leaves = v->leaves_qty;
+    o->idle = v->idle_qty;
+    o->live = v->live;
+    o->open = 0;
+    return 0;
+}
+
+static int leg_cb(void *ctx, const oms_leg_view_t *v)
+{
+    legs_walk_t *w = ctx;
+    while (w->at < w->n && strcmp(w->o[w->at].order_id, v->order_id) != 0)
+        w->at++;
+    OMS_CHECK(w->at < w->n, "leg of %s out of the orders' sequence", v->order_id);
+    OMS_CHECK(v->cum_qty >= 0 && v->cum_qty <= v->qty && v->leaves_qty >= 0,
+              "%s leg %u: CumQty %lld of %lld", v->order_id, v->index, (long long)v->cum_qty,
+              (long long)v->qty);
+    if (v->live)
+        w->o[w->at].open += v->leaves_qty;
+    return 0;
+}
+
+static void check_legs(const oms_engine_t *e)
+{
+    legs_walk_t w;
+    memset(&w, 0, sizeof w);
+    oms_engine_visit_orders(e, order_leaves_cb, &w);
+    oms_engine_visit_legs(e, leg_cb, &w);
+    for (size_t i = 0; i < w.n; i++) {
+        const oleaves_t *o = &w.o[i];
+        OMS_CHECK(o->live ? o->open + o->idle == o->leaves : o->open == 0,
+                  "%s: live children hold %lld, idle %lld, LeavesQty %lld (live %d)", o->order_id,
+                  (long long)o->open, (long long)o->idle, (long long)o->leaves, o->live);
+    }
+    free(w.o);
+}
+
 static void check_invariants(world_t *w, const oms_engine_t *e)
 {
     OMS_CHECK(oms_engine_check(e) == 0, "engine check: %s", oms_errmsg());
@@ -220,6 +300,7 @@ static void check_invariants(world_t *w, const oms_engine_t *e)
     c->e = e;
     oms_engine_visit_kill_switches(e, kill_cb, c);
     oms_engine_visit_orders(e, order_cb, c);
+    check_legs(e);
     oms_engine_visit_positions(e, position_cb, c);
     /* every position the ledger knows exists, and the ones the engine never saw are flat */
     ectx_t x = {c, 0, 0};
@@ -300,13 +381,18 @@ static void test_random_streams(void **state)
                   "input rejects, %ld kill switch trips, %ld restores, %ld refused by apply\n",
                   n, w->fills, w->busts, w->corrects, w->rejects, w->input_rejects, w->trips,
                   w->restores, refused);
+    print_message("routing: %ld decisions, %ld splits, %ld re-routes, %ld unplaced, %ld internal "
+                  "fills, %ld hedges\n",
+                  w->decisions, w->splits, w->reroutes, w->unplaced, w->internal, w->hedges);
     for (int k = 0; k < OMS_REASON_COUNT; k++)
         if (w->why[k])
             print_message("  rejected %s: %ld\n", oms_enum_name(&oms_enum_reason, (unsigned)k),
                           w->why[k]);
     /* the stream must have exercised what it claims to */
     OMS_CHECK(w->fills > n / 200 && w->trips > 0 && w->busts > 0 && w->corrects > 0 &&
-                  w->rejects > 0 && w->input_rejects > 0 && w->restores > 0,
+                  w->rejects > 0 && w->input_rejects > 0 && w->restores > 0 &&
+                  w->decisions > n / 200 && w->splits > 0 && w->reroutes > 0 && w->unplaced > 0 &&
+                  w->internal > 0 && w->hedges > 0,
               "the stream is too tame to test anything");
     json_decref(w->trades);
     free(w);
