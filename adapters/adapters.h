@@ -1055,4 +1055,137 @@ int oms_load_run(const oms_load_config_t *c, oms_load_result_t *r,
 /* Sorts v[0..n) in place and fills the summary (nearest-rank percentiles). */
 void oms_latency_summarize(int64_t *v, size_t n, oms_latency_t *out);
 
+/* ---------------------------------------------------------------------------------------------
+ * The live engine (engine.c, engine_core.c, engine_io.c, engine_admin.c, fix_map.c, dropcopy.c;
+ * `oms run`; docs/engine.md is the operator's guide)
+ *
+ * Three threads. The I/O thread (the caller of oms_live_run) owns every ZeroMQ socket: order
+ * entry (ROUTER), one DEALER and one SUB per venue, drop copy (PUB) and its snapshot ROUTER, admin
+ * (ROUTER). It validates and decodes FIX into events, stamps them (CLOCK_REALTIME, never going
+ * back), checks each against the connection's identity (the ZAP user-id names the client: a
+ * message claiming another SenderCompID is refused, an order for an account the key is not
+ * entitled to is refused) and hands them to the core thread through a bounded ring. The core
+ * thread appends each input to the journal (group commit), applies it and hands the outputs back
+ * tagged with the input's seq; a notifier thread wakes the I/O thread as the journal's
+ * durable_seq moves, and the I/O thread sends an output only once durable_seq has reached its
+ * seq. A full ring or a client over its rate or queue is answered with a BusinessMessageReject,
+ * never dropped silently.
+ *
+ * Start-up: recovery (the newest good snapshot, then the journal's tail), then the config's
+ * reference data (instruments, accounts, fx rates, limits) journaled as events wherever it
+ * differs from the recovered state, so a replay never needs the config. Checkpoint records every
+ * checkpoint_every_events, snapshots every snapshot_every_events and at a clean stop.
+ *
+ * Restart rule (nothing sent twice): the I/O thread records in JOURNAL/outputs.sent (a memory-
+ * mapped watermark, so a killed process leaves it exact) the seq up to which every output has been
+ * handed to ZeroMQ. On restart the outputs of inputs after the watermark are derived again by the
+ * replay: venue requests among them are sent again with PossResend (97=Y), and a venue's
+ * duplicate-ClOrdID answer to them is kept for the record and not applied; client reports are
+ * not sent again (clients resynchronise with OrderStatusRequest and OrderMassStatusRequest), and
+ * the drop copy starts a new epoch.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct oms_live oms_live_t;
+
+typedef struct oms_live_options {
+    const oms_engine_config_t *engine_cfg; /* NULL: the core's defaults */
+    uint32_t in_slots;                /* the input ring; default 4096 (a power of two) */
+    uint32_t out_slots;               /* the output ring; default 16384 (a power of two) */
+    uint32_t timer_ms;                /* a timer event this often; default 1000; 0: none */
+    uint32_t venue_connect_ms;        /* at start, wait at most this long for the venues to
+                                         connect before taking orders (and before sending again
+                                         the requests of a restart); default 2000 */
+    int dc_hwm;                       /* the drop copy PUB's high-water mark per subscriber;
+                                         default 100000 (past it ZeroMQ drops: subscribers see
+                                         the gap and take a snapshot) */
+    bool quiet;                       /* no log lines on stderr */
+    void (*on_log)(void *ctx, const char *line); /* log lines (NULL: stderr unless quiet) */
+    void *log_ctx;
+} oms_live_options_t;
+
+void oms_live_options_init(oms_live_options_t *o);
+
+/* What start-up found and did. */
+typedef struct oms_live_recovery {
+    bool fresh;                       /* a new journal */
+    uint64_t journal_last_seq;        /* the last record before start-up */
+    uint64_t torn_bytes;              /* cut off the journal's tail */
+    uint64_t snapshot_seq;            /* the snapshot the state started from (0: none) */
+    uint64_t replayed;                /* events replayed after it */
+    uint64_t sent_watermark;          /* outputs known sent up to this seq */
+    uint64_t resent;                  /* venue requests to send again (97=Y) */
+    uint64_t config_events;           /* reference data journaled from the config */
+    uint64_t state_hash;              /* after the config events */
+} oms_live_recovery_t;
+
+/*
+ * Opens the journal (creating it, or recovering it), rebuilds the state, journals the config's
+ * differences, binds and connects every socket (the ZAP handler first) and starts the core
+ * thread. cfg must stay valid until oms_live_close. 0 or a negative code with the reason.
+ */
+int oms_live_open(oms_live_t **out, const oms_config_t *cfg, const oms_live_options_t *o,
+                  oms_live_recovery_t *rec);
+
+/* Serves on the calling thread until oms_live_stop; then shuts down cleanly (the core thread
+ * journals a checkpoint, makes everything durable and writes a snapshot; every output is sent).
+ * 0, or the first fatal error (a journal write or sync failure stops the engine). */
+int oms_live_run(oms_live_t *l);
+/* Asks run to return (async-signal-safe). */
+void oms_live_stop(oms_live_t *l);
+/* Closes everything; NULL is fine. Returns the journal's close result. */
+int oms_live_close(oms_live_t *l);
+
+typedef enum {
+    OMS_LIVE_EP_ORDER_ENTRY, OMS_LIVE_EP_DROP_COPY, OMS_LIVE_EP_DC_SNAPSHOT, OMS_LIVE_EP_ADMIN,
+} oms_live_endpoint_t;
+/* The endpoint actually bound ("" when the socket is not configured). */
+const char *oms_live_endpoint(const oms_live_t *l, oms_live_endpoint_t which);
+/* After run returned: the final state's hash, last seq and the counts of what happened. */
+uint64_t oms_live_state_hash(const oms_live_t *l);
+uint64_t oms_live_last_seq(const oms_live_t *l);
+const oms_engine_t *oms_live_engine(const oms_live_t *l);
+
+/* The drop copy snapshot endpoint of a drop copy endpoint: tcp port + 1 ("tcp://h:7002" ->
+ * "tcp://h:7003"; an ephemeral "*" stays "*"), "ipc://p" -> "ipc://p.snapshot", "inproc://n" ->
+ * "inproc://n.snapshot". 0 or -EINVAL. */
+int oms_live_dc_snapshot_endpoint(const char *drop_copy, char *out, size_t cap);
+
+/* ---- the drop copy subscriber (dropcopy.c): the Clone pattern's client ------------------------
+ * Subscribes to the PUB, asks the snapshot ROUTER for the state, and from then on applies updates
+ * in dc_seq order: an update whose dc_seq is not the next one (a gap: the PUB dropped at its
+ * high-water mark, or the subscriber joined late), or of a new epoch (the engine restarted), makes
+ * it ask for a new snapshot. It keeps each order's latest report (order id -> status, CumQty,
+ * LeavesQty) and the active kill switches. */
+
+typedef struct oms_dropcopy oms_dropcopy_t;
+
+typedef struct oms_dropcopy_order {
+    char order_id[OMS_ID_CAP];
+    char cl_ord_id[OMS_ID_CAP];
+    char client[OMS_ID_CAP];
+    uint8_t ord_status;               /* oms_ord_status_t */
+    int64_t cum_qty, leaves_qty;
+} oms_dropcopy_order_t;
+
+typedef struct oms_dropcopy_stats {
+    uint64_t updates;                 /* applied */
+    uint64_t stale;                   /* older than the snapshot: dropped */
+    uint64_t gaps;                    /* gaps detected */
+    uint64_t snapshots;               /* snapshots applied */
+    uint64_t epoch, dc_seq;           /* where the subscriber stands */
+    size_t orders;
+} oms_dropcopy_stats_t;
+
+/* zctx: the caller's context. server_key NULL: plain. rcvhwm: the SUB's high-water mark (>= 1). */
+int oms_dropcopy_open(oms_dropcopy_t **out, void *zctx, const char *pub_endpoint,
+                      const char *snapshot_endpoint, const char *server_key,
+                      const oms_curve_pair_t *keys, int rcvhwm);
+/* Reads what is there (waiting at most timeout_ms for the first message), recovering from gaps;
+ * returns the updates applied (>= 0) or a negative code. */
+int oms_dropcopy_poll(oms_dropcopy_t *d, int timeout_ms);
+void oms_dropcopy_stats(const oms_dropcopy_t *d, oms_dropcopy_stats_t *out);
+/* The order with this OrderID, or NULL. Valid until the next poll. */
+const oms_dropcopy_order_t *oms_dropcopy_order(const oms_dropcopy_t *d, const char *order_id);
+void oms_dropcopy_close(oms_dropcopy_t *d);
+
 #endif /* OMS_ADAPTERS_H */

@@ -22,8 +22,11 @@
  */
 #define OMS_CLI_COMMANDS(X) \
     X(demo)                 \
+    X(run)                  \
+    X(admin)                \
     X(journal)              \
     X(replay)               \
+    X(report)               \
     X(venue_sim)            \
     X(load)                 \
     X(keygen)

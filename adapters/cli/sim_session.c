@@ -157,6 +157,7 @@ typedef struct pending {
     int64_t ts;
     uint64_t order;  /* tie-breaker: scheduling order, so equal times keep a fixed order */
     bool is_fill;
+    bool is_expiry;  /* a venue's expiry of a resting GTD order, if still open when due */
     uint32_t vo;     /* venue order, for fills */
     int64_t qty, px; /* for fills */
     oms_event_t ev;
@@ -355,6 +356,12 @@ static int venue_takes_order(sim_t *s, const oms_ev_venue_order_t *o)
             set_str(c.ev.u.venue_unsolicited_cancel.text, OMS_TEXT_CAP, "IOC/FOK: no liquidity at the limit");
             return schedule(s, &c);
         }
+        if (v->tif == OMS_TIF_GTD) { /* the venue expires it at its ExpireTime */
+            pending_t x = {.ts = o->expire_time > s->now ? o->expire_time : s->now,
+                           .is_expiry = true, .vo = idx};
+            if (schedule(s, &x))
+                return -ENOMEM;
+        }
         if (!later)
             return 0; /* rests until canceled or the day ends */
         fill_at += (int64_t)(1 + rng_below(&s->rng, 2000)) * NS_MS;
@@ -506,12 +513,28 @@ static int deliver_fill(sim_t *s, const pending_t *p)
     return submit(s, p->ts, &ev);
 }
 
+/* A due GTD expiry: sent only if the order still rests at the venue. */
+static int deliver_expiry(sim_t *s, const pending_t *p)
+{
+    venue_order_t *v = &s->vo[p->vo];
+    if (!v->open)
+        return 0;
+    v->open = false;
+    oms_event_t ev = {.type = OMS_EV_VENUE_EXPIRED};
+    set_str(ev.u.venue_expired.venue, OMS_VENUE_CAP, v->venue);
+    set_str(ev.u.venue_expired.cl_ord_id, OMS_ID_CAP, v->cl_ord_id);
+    set_str(ev.u.venue_expired.text, OMS_TEXT_CAP, "GTD expire time reached");
+    return submit(s, p->ts, &ev);
+}
+
 /* Delivers what is due by `until`, while the day's budget of events lasts. */
 static int deliver_due(sim_t *s, int64_t until, uint64_t budget)
 {
     while (s->heap_n > 0 && s->heap[0].ts <= until && s->st->events < budget) {
         pending_t p = heap_pop(s);
-        int rc = p.is_fill ? deliver_fill(s, &p) : submit(s, p.ts, &p.ev);
+        int rc = p.is_fill     ? deliver_fill(s, &p)
+                 : p.is_expiry ? deliver_expiry(s, &p)
+                               : submit(s, p.ts, &p.ev);
         if (rc)
             return rc;
     }
@@ -573,6 +596,42 @@ static int open_day(sim_t *s, int64_t t)
         r->status = OMS_ACCOUNT_ACTIVE;
         r->book = (uint8_t)(a % 5 == 4 ? OMS_BOOK_B : a % 5 == 3 ? OMS_BOOK_HYBRID : OMS_BOOK_A);
         snprintf(r->clients[0], OMS_ID_CAP, "CLIENT%02d", a % N_CLIENTS + 1);
+        SUBMIT();
+    }
+    /* Routing: the house fills B-book orders, and hybrid ones up to 50000 units, from its own
+     * book, and hedges what nets out above half the largest order; the router may split an
+     * order across venues by quoted size. */
+    memset(&ev, 0, sizeof ev);
+    ev.type = OMS_EV_ACCOUNT;
+    set_str(ev.u.account.account, OMS_ID_CAP, "HOUSE");
+    set_str(ev.u.account.base_ccy, OMS_CCY_CAP, "USD");
+    ev.u.account.status = OMS_ACCOUNT_ACTIVE;
+    ev.u.account.book = OMS_BOOK_A;
+    set_str(ev.u.account.clients[0], OMS_ID_CAP, "DESK");
+    SUBMIT();
+    memset(&ev, 0, sizeof ev);
+    ev.type = OMS_EV_ROUTING_POLICY;
+    ev.u.routing_policy.tiebreak1 = OMS_TIEBREAK_FILL_RATIO;
+    ev.u.routing_policy.tiebreak2 = OMS_TIEBREAK_LATENCY;
+    ev.u.routing_policy.tiebreak3 = OMS_TIEBREAK_PRIORITY;
+    ev.u.routing_policy.max_reroutes = 3;
+    ev.u.routing_policy.split = 1;
+    set_str(ev.u.routing_policy.house_account, OMS_ID_CAP, "HOUSE");
+    SUBMIT();
+    for (int a = 3; a < N_ACCOUNTS; a += 5) { /* the hybrid accounts, all their instruments */
+        memset(&ev, 0, sizeof ev);
+        ev.type = OMS_EV_SET_BOOK_RULE;
+        snprintf(ev.u.set_book_rule.account, OMS_ID_CAP, "ACC%03d", a + 1);
+        ev.u.set_book_rule.book = OMS_BOOK_HYBRID;
+        ev.u.set_book_rule.max_internal_qty = dec("50000");
+        SUBMIT();
+    }
+    for (size_t i = 0; i < N_INSTRUMENTS; i++) {
+        const sim_instrument_t *in = &instruments[i];
+        memset(&ev, 0, sizeof ev);
+        ev.type = OMS_EV_SET_HEDGE_THRESHOLD;
+        set_str(ev.u.set_hedge_threshold.symbol, OMS_SYMBOL_CAP, in->symbol);
+        ev.u.set_hedge_threshold.threshold = in->lot_v * (in->max_lots / 2);
         SUBMIT();
     }
     /* Limits a broker would set: every check of the day is against one of these. */
@@ -744,6 +803,28 @@ static int send_control(sim_t *s, int64_t t, bool on)
     return submit(s, t, &ev);
 }
 
+/* A venue's connection drops and comes back: the engine routes around it meanwhile. */
+static int send_venue_status(sim_t *s, int64_t t, bool up)
+{
+    oms_event_t ev = {.type = OMS_EV_VENUE_STATUS};
+    set_str(ev.u.venue_status.venue, OMS_VENUE_CAP, "EBS");
+    ev.u.venue_status.status = up ? OMS_VSTATUS_UP : OMS_VSTATUS_DOWN;
+    set_str(ev.u.venue_status.text, OMS_TEXT_CAP, up ? "session restored" : "session lost");
+    return submit(s, t, &ev);
+}
+
+/* What the live engine journals every CHECKPOINT_EVERY events: the state hash after the last
+ * event, so that a replay can prove it rebuilt this run's state (oms replay --verify). */
+#define CHECKPOINT_EVERY 10000
+static int send_checkpoint(sim_t *s)
+{
+    oms_event_t ev = {.type = OMS_EV_CHECKPOINT};
+    ev.u.checkpoint.of_seq = oms_engine_last_seq(s->e);
+    ev.u.checkpoint.state_hash = oms_engine_hash(s->e);
+    set_str(ev.u.checkpoint.engine_version, OMS_ID_CAP, oms_version());
+    return submit(s, s->now, &ev);
+}
+
 int oms__sim_session_run(oms_journal_t *j, const oms_sim_options_t *opt, oms_sim_stats_t *st,
                          oms_engine_t **engine_out)
 {
@@ -769,7 +850,8 @@ int oms__sim_session_run(oms_journal_t *j, const oms_sim_options_t *opt, oms_sim
     if (tick_ns < MIN_TICK_NS)
         tick_ns = MIN_TICK_NS;
     uint64_t halfway = opt->events / 2, next_tick = (uint64_t)(t / tick_ns);
-    bool halted = false, released = false;
+    bool halted = false, released = false, venue_down = false, venue_up = false;
+    uint64_t checkpoints = 0;
     /* The day's events spread over its trading hours: about 1.5 inputs per step, venue answers included. */
     int64_t mean_gap = DAY_NS / (int64_t)(opt->events ? opt->events : 1) * 3 / 2;
     if (mean_gap < 20 * NS_US)
@@ -799,6 +881,12 @@ int oms__sim_session_run(oms_journal_t *j, const oms_sim_options_t *opt, oms_sim
         } else if (halted && !released && st->events >= halfway) {
             released = true;
             rc = send_control(s, t, false);
+        } else if (!venue_down && st->events >= halfway / 2 * 3) {
+            venue_down = true;
+            rc = send_venue_status(s, t, false);
+        } else if (venue_down && !venue_up && st->events >= halfway / 4 * 7) {
+            venue_up = true;
+            rc = send_venue_status(s, t, true);
         } else {
             unsigned r = (unsigned)rng_below(&s->rng, 100);
             bool crowded = s->live_n > 300;
@@ -813,6 +901,11 @@ int oms__sim_session_run(oms_journal_t *j, const oms_sim_options_t *opt, oms_sim
         }
         if (rc)
             goto cleanup;
+        if (st->events / CHECKPOINT_EVERY > checkpoints && st->events < budget) {
+            checkpoints = st->events / CHECKPOINT_EVERY;
+            if ((rc = send_checkpoint(s)) != 0)
+                goto cleanup;
+        }
         if (opt->on_progress && st->events % 8192 == 0)
             opt->on_progress(opt->progress_ctx, st->events, opt->events);
     }

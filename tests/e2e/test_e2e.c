@@ -1,0 +1,1073 @@
+/*
+ * test_e2e.c - the live engine end to end, through real sockets (ipc under a temp dir and tcp on
+ * loopback): FIX clients, venue simulators, the admin socket and the drop copy, with the engine
+ * in this process (oms_live_* on its own threads) or, for the crash test, as a child process
+ * (`oms run`) killed with SIGKILL.
+ *
+ * Every message a test client receives is parsed and validated by the FIX codec as a message to
+ * a client (OMS_FIX_TO_CLIENT), so the gateway's builders are checked on every answer. Venues
+ * quote EURUSD at 1.0849 / 1.0851 and never move (a long quote interval): a buy at 1.0860 fills
+ * at 1.0851 at once, a buy at 1.0800 rests.
+ */
+#include "support.h"
+
+#include "adapters.h"
+#include "replay.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#define FIXED_QUOTES 600000 /* ms: the venues' quotes never move during a test */
+#define WAIT_MS 3000
+
+static int64_t DEC(const char *s)
+{
+    int64_t v;
+    OMS_ASSERT_OK(oms_dec_parse(s, strlen(s), &v));
+    return v;
+}
+
+/* ---- venues ---------------------------------------------------------------------------------- */
+
+typedef struct venue {
+    oms_venue_sim_t *s;
+    pthread_t th;
+    int rc;
+    char orders[256], md[256];
+} venue_t;
+
+static oms_venue_sim_instrument_t g_instr[1];
+
+static void *venue_main(void *arg)
+{
+    venue_t *v = arg;
+    v->rc = oms_venue_sim_run(v->s);
+    return NULL;
+}
+
+/* A venue on ipc under dir (tcp when dir is NULL). */
+static void venue_start(venue_t *v, const char *name, const char *dir, uint64_t seed)
+{
+    memset(v, 0, sizeof *v);
+    size_t n;
+    OMS_ASSERT_OK(oms_venue_sim_parse_instruments("EURUSD=1.0850:0.0001", g_instr, 1, &n));
+    oms_venue_sim_config_t c;
+    oms_venue_sim_config_default(&c);
+    c.name = name;
+    if (dir) {
+        snprintf(v->orders, sizeof v->orders, "ipc://%s/%s", dir, name);
+        snprintf(v->md, sizeof v->md, "ipc://%s/%s-md", dir, name);
+        c.orders_endpoint = v->orders;
+        c.md_endpoint = v->md;
+    } else {
+        c.orders_endpoint = "tcp://127.0.0.1:*";
+        c.md_endpoint = "tcp://127.0.0.1:*";
+    }
+    c.seed = seed;
+    c.instruments = g_instr;
+    c.ninstruments = n;
+    c.quote_interval_ms = FIXED_QUOTES;
+    c.plain_allowed = true;
+    OMS_ASSERT_OK(oms_venue_sim_open(&v->s, &c));
+    snprintf(v->orders, sizeof v->orders, "%s", oms_venue_sim_orders_endpoint(v->s));
+    snprintf(v->md, sizeof v->md, "%s", oms_venue_sim_md_endpoint(v->s));
+    assert_int_equal(pthread_create(&v->th, NULL, venue_main, v), 0);
+}
+
+static void venue_stop(venue_t *v)
+{
+    if (!v->s)
+        return;
+    oms_venue_sim_stop(v->s);
+    pthread_join(v->th, NULL);
+    OMS_ASSERT_OK(v->rc);
+    oms_venue_sim_close(v->s);
+    v->s = NULL;
+}
+
+static oms_venue_sim_stats_t venue_stats(const venue_t *v)
+{
+    oms_venue_sim_stats_t st;
+    oms_venue_sim_stats(v->s, &st);
+    return st;
+}
+
+/* ---- the engine in this process ------------------------------------------------------------ */
+
+typedef struct engine {
+    oms_config_t *cfg;
+    oms_live_t *l;
+    pthread_t th;
+    int rc;
+} engine_t;
+
+static void *engine_main(void *arg)
+{
+    engine_t *e = arg;
+    e->rc = oms_live_run(e->l);
+    return NULL;
+}
+
+static oms_engine_config_t small_engine(void)
+{
+    oms_engine_config_t c;
+    oms_engine_config_default(&c);
+    c.max_orders = 8192;
+    c.max_fills = 16384;
+    c.max_aliases = 32768;
+    c.max_positions = 1024;
+    c.max_accounts = 256;
+    c.max_instruments = 64;
+    c.max_clients = 64;
+    return c;
+}
+
+static void engine_start_opts(engine_t *e, const char *ini, int dc_hwm)
+{
+    memset(e, 0, sizeof *e);
+    OMS_ASSERT_OK(oms_config_parse(&e->cfg, "e2e.ini", ini, strlen(ini)));
+    static oms_engine_config_t ec;
+    ec = small_engine();
+    oms_live_options_t o;
+    oms_live_options_init(&o);
+    o.quiet = getenv("OMS_E2E_LOG") == NULL;
+    o.engine_cfg = &ec;
+    if (dc_hwm)
+        o.dc_hwm = dc_hwm;
+    OMS_ASSERT_OK(oms_live_open(&e->l, e->cfg, &o, NULL));
+    assert_int_equal(pthread_create(&e->th, NULL, engine_main, e), 0);
+}
+
+static void engine_start(engine_t *e, const char *ini)
+{
+    engine_start_opts(e, ini, 0);
+}
+
+/* Stops cleanly; returns the final state hash. */
+static uint64_t engine_stop(engine_t *e)
+{
+    oms_live_stop(e->l);
+    pthread_join(e->th, NULL);
+    OMS_ASSERT_OK(e->rc);
+    uint64_t h = oms_live_state_hash(e->l);
+    OMS_ASSERT_OK(oms_live_close(e->l));
+    oms_config_free(e->cfg);
+    e->l = NULL;
+    return h;
+}
+
+/* The config of most tests: plain sockets, CLIENT1 (ACC1, ACC-1), CLIENT2 (ACC2), venues V1 and
+ * V2 quoting EURUSD. ep_oe, ep_dc and ep_admin are full endpoints. */
+static char *plain_ini(const char *dir, const char *ep_oe, const char *ep_dc, const char *ep_admin,
+                       const venue_t *v1, const venue_t *v2)
+{
+    char *s = malloc(8192);
+    size_t n = (size_t)snprintf(
+        s, 8192,
+        "[engine]\njournal_dir = %s/j\ndurability = batch\nbatch_max_delay_ms = 0\n"
+        "checkpoint_every_events = 50\nsnapshot_every_events = 500\nplain_sockets_allowed = true\n"
+        "[endpoints]\norder_entry = %s\ndrop_copy = %s\nadmin = %s\n"
+        "[client CLIENT1]\naccounts = ACC1, ACC-1\nmax_msgs_per_sec = 100000\nmax_queue = 10000\n"
+        "[client CLIENT2]\naccounts = ACC2\n"
+        "[admin ops]\n"
+        "[venue V1]\norder_endpoint = %s\nmd_endpoint = %s\n",
+        dir, ep_oe, ep_dc, ep_admin, v1->orders, v1->md);
+    if (v2)
+        n += (size_t)snprintf(s + n, 8192 - n, "[venue V2]\norder_endpoint = %s\nmd_endpoint = %s\n",
+                              v2->orders, v2->md);
+    snprintf(s + n, 8192 - n,
+             "[instrument EURUSD]\nasset_class = fx\nquote_ccy = USD\ntick_size = 0.0001\n"
+             "lot_size = 1\nvenues = V1%s\nref_price = 1.0850\n"
+             "[account ACC1]\nbase_ccy = USD\n[account ACC2]\nbase_ccy = USD\n"
+             "[account ACC-1]\nbase_ccy = USD\n",
+             v2 ? ", V2" : "");
+    return s;
+}
+
+/* ---- a FIX client ---------------------------------------------------------------------------- */
+
+typedef struct client {
+    void *ctx, *sock;
+    oms_zmon_t *mon;
+    const char *sender;
+    int64_t seq;
+    char buf[8192];
+    size_t len;
+    oms_fix_field_t fields[OMS_FIX_MAX_FIELDS];
+    oms_fix_msg_t m;
+} client_t;
+
+static void client_open(client_t *c, const char *ep, const char *sender,
+                        const oms_curve_pair_t *kp, const char *server_key)
+{
+    memset(c, 0, sizeof *c);
+    c->ctx = zmq_ctx_new();
+    c->sender = sender;
+    oms_zsock_opts_t o;
+    oms_zsock_opts_default(&o);
+    o.linger_ms = 0;
+    OMS_ASSERT_OK(oms_zsock_open(&c->sock, c->ctx, ZMQ_DEALER, &o));
+    OMS_ASSERT_OK(oms_zmon_open(&c->mon, c->ctx, c->sock));
+    if (kp)
+        OMS_ASSERT_OK(oms_curve_client_setup(c->sock, kp->public_key, kp->secret_key, server_key));
+    OMS_ASSERT_OK(oms_zsock_connect(c->sock, ep, kp == NULL));
+}
+
+static void client_close(client_t *c)
+{
+    oms_zmon_close(c->mon);
+    oms_zsock_close(c->sock);
+    zmq_ctx_term(c->ctx);
+}
+
+static void client_send(client_t *c, const char *buf, size_t len)
+{
+    OMS_ASSERT_OK(oms_zsock_send(c->sock, buf, len, 0, NULL));
+}
+
+/* Receives one message (validated as a message to a client): true, or false on timeout. */
+static bool client_recv(client_t *c, int ms)
+{
+    zmq_pollitem_t it = {c->sock, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&it, 1, ms) <= 0)
+        return false;
+    oms_zrecv_t r;
+    OMS_ASSERT_OK(oms_zsock_recv(c->sock, false, c->buf, sizeof c->buf, &r, 0));
+    c->len = r.len;
+    oms_fix_reject_t why;
+    int rc = oms_fix_parse(&c->m, c->fields, OMS_FIX_MAX_FIELDS, c->buf, c->len, &why);
+    if (rc == 0)
+        rc = oms_fix_validate(&c->m, OMS_FIX_TO_CLIENT, &why);
+    if (rc) {
+        for (size_t i = 0; i < c->len; i++)
+            if (c->buf[i] == '\x01')
+                c->buf[i] = '|';
+        fail_msg("the engine sent an invalid message: %s: %.*s", why.text, (int)c->len, c->buf);
+    }
+    return true;
+}
+
+static bool is(const client_t *c, int tag, const char *v)
+{
+    const oms_fix_field_t *f = oms_fix_find(&c->m, tag);
+    return f && oms_fix_field_is(f, v);
+}
+
+static const char *val(client_t *c, int tag, char *out, size_t cap)
+{
+    out[0] = '\0';
+    oms_fix_get_copy(&c->m, tag, out, cap);
+    return out;
+}
+
+/* Reads until an execution report for clid with exec type et (150); false on timeout. */
+static bool wait_er(client_t *c, const char *clid, char et, int ms)
+{
+    int64_t until = oms_now_ns() + (int64_t)ms * 1000000;
+    char e[2] = {et, 0};
+    while (oms_now_ns() < until) {
+        if (!client_recv(c, 50))
+            continue;
+        if (is(c, 35, "8") && is(c, 11, clid) && is(c, 150, e))
+            return true;
+    }
+    return false;
+}
+
+static oms_fix_header_t header(client_t *c)
+{
+    /* SendingTime is not checked by the engine: a fixed one keeps the frames reproducible */
+    oms_fix_header_t h = {c->sender, "OMS", ++c->seq, 1795762800000000000LL};
+    return h;
+}
+
+static void send_order(client_t *c, const char *clid, const char *account, char side,
+                       const char *qty, const char *price)
+{
+    char buf[1024];
+    oms_fix_builder_t b;
+    oms_fix_header_t h = header(c);
+    oms_fix_build_begin(&b, buf, sizeof buf, "D", &h);
+    oms_fix_build_str(&b, 11, clid);
+    oms_fix_build_str(&b, 1, account);
+    oms_fix_build_str(&b, 55, "EURUSD");
+    oms_fix_build_char(&b, 54, side);
+    oms_fix_build_utc(&b, 60, h.sending_time_ns);
+    oms_fix_build_decimal(&b, 38, DEC(qty));
+    oms_fix_build_char(&b, 40, price ? '2' : '1');
+    if (price)
+        oms_fix_build_decimal(&b, 44, DEC(price));
+    oms_fix_build_char(&b, 59, '0');
+    size_t len;
+    OMS_ASSERT_OK(oms_fix_build_end(&b, &len));
+    client_send(c, buf, len);
+}
+
+static void send_cancel(client_t *c, const char *clid, const char *orig)
+{
+    char buf[1024];
+    oms_fix_builder_t b;
+    oms_fix_header_t h = header(c);
+    oms_fix_build_begin(&b, buf, sizeof buf, "F", &h);
+    oms_fix_build_str(&b, 41, orig);
+    oms_fix_build_str(&b, 11, clid);
+    oms_fix_build_str(&b, 55, "EURUSD");
+    oms_fix_build_char(&b, 54, '1');
+    oms_fix_build_utc(&b, 60, h.sending_time_ns);
+    size_t len;
+    OMS_ASSERT_OK(oms_fix_build_end(&b, &len));
+    client_send(c, buf, len);
+}
+
+static void send_replace(client_t *c, const char *clid, const char *orig, const char *qty,
+                         const char *price)
+{
+    char buf[1024];
+    oms_fix_builder_t b;
+    oms_fix_header_t h = header(c);
+    oms_fix_build_begin(&b, buf, sizeof buf, "G", &h);
+    oms_fix_build_str(&b, 41, orig);
+    oms_fix_build_str(&b, 11, clid);
+    oms_fix_build_str(&b, 55, "EURUSD");
+    oms_fix_build_char(&b, 54, '1');
+    oms_fix_build_utc(&b, 60, h.sending_time_ns);
+    oms_fix_build_decimal(&b, 38, DEC(qty));
+    oms_fix_build_char(&b, 40, '2');
+    oms_fix_build_decimal(&b, 44, DEC(price));
+    size_t len;
+    OMS_ASSERT_OK(oms_fix_build_end(&b, &len));
+    client_send(c, buf, len);
+}
+
+static void send_status(client_t *c, const char *clid)
+{
+    char buf[1024];
+    oms_fix_builder_t b;
+    oms_fix_header_t h = header(c);
+    oms_fix_build_begin(&b, buf, sizeof buf, "H", &h);
+    oms_fix_build_str(&b, 11, clid);
+    oms_fix_build_str(&b, 55, "EURUSD");
+    oms_fix_build_char(&b, 54, '1');
+    size_t len;
+    OMS_ASSERT_OK(oms_fix_build_end(&b, &len));
+    client_send(c, buf, len);
+}
+
+static void send_mass_status(client_t *c, const char *id)
+{
+    char buf[1024];
+    oms_fix_builder_t b;
+    oms_fix_header_t h = header(c);
+    oms_fix_build_begin(&b, buf, sizeof buf, "AF", &h);
+    oms_fix_build_str(&b, 584, id);
+    oms_fix_build_int(&b, 585, 7);
+    size_t len;
+    OMS_ASSERT_OK(oms_fix_build_end(&b, &len));
+    client_send(c, buf, len);
+}
+
+static void send_mass_cancel(client_t *c, const char *clid)
+{
+    char buf[1024];
+    oms_fix_builder_t b;
+    oms_fix_header_t h = header(c);
+    oms_fix_build_begin(&b, buf, sizeof buf, "q", &h);
+    oms_fix_build_str(&b, 11, clid);
+    oms_fix_build_int(&b, 530, 7);
+    oms_fix_build_utc(&b, 60, h.sending_time_ns);
+    size_t len;
+    OMS_ASSERT_OK(oms_fix_build_end(&b, &len));
+    client_send(c, buf, len);
+}
+
+/* ---- admin ------------------------------------------------------------------------------------ */
+
+static json_t *admin(const char *ep, const char *request, const oms_curve_pair_t *kp,
+                     const char *server_key, int ms)
+{
+    void *ctx = zmq_ctx_new(), *s;
+    oms_zsock_opts_t o;
+    oms_zsock_opts_default(&o);
+    o.linger_ms = 0;
+    OMS_ASSERT_OK(oms_zsock_open(&s, ctx, ZMQ_DEALER, &o));
+    if (kp)
+        OMS_ASSERT_OK(oms_curve_client_setup(s, kp->public_key, kp->secret_key, server_key));
+    OMS_ASSERT_OK(oms_zsock_connect(s, ep, kp == NULL));
+    OMS_ASSERT_OK(oms_zsock_send(s, request, strlen(request), 0, NULL));
+    json_t *r = NULL;
+    zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&it, 1, ms) > 0) {
+        char buf[65536];
+        oms_zrecv_t rr;
+        OMS_ASSERT_OK(oms_zsock_recv(s, false, buf, sizeof buf, &rr, 0));
+        json_error_t je;
+        r = json_loadb(buf, rr.len, 0, &je);
+        assert_non_null(r);
+    }
+    oms_zsock_close(s);
+    zmq_ctx_term(ctx);
+    return r;
+}
+
+static bool admin_ok(json_t *r)
+{
+    return r && json_is_true(json_object_get(r, "ok"));
+}
+
+/* ---- tests ------------------------------------------------------------------------------------ */
+
+/* Order -> venue -> fill -> execution reports, then status (H) and mass status (AF). */
+static void test_order_fill_ipc(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 1);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *ini = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    send_order(&c, "A1", "ACC1", '1', "10", "1.0860");
+    assert_true(wait_er(&c, "A1", 'A', WAIT_MS)); /* pending new: the engine took it */
+    assert_true(wait_er(&c, "A1", '0', WAIT_MS)); /* the venue's ack */
+    assert_true(wait_er(&c, "A1", 'F', WAIT_MS)); /* the fill */
+    char b[64];
+    assert_string_equal(val(&c, 39, b, sizeof b), "2");
+    assert_string_equal(val(&c, 14, b, sizeof b), "10");
+    assert_string_equal(val(&c, 31, b, sizeof b), "1.0851");
+    assert_string_equal(val(&c, 30, b, sizeof b), "V1");
+    send_status(&c, "A1");
+    assert_true(wait_er(&c, "A1", 'I', WAIT_MS));
+    assert_string_equal(val(&c, 39, b, sizeof b), "2");
+    send_mass_status(&c, "MS1");
+    bool got = false;
+    for (int i = 0; i < 50 && !got; i++)
+        if (client_recv(&c, 100) && is(&c, 584, "MS1"))
+            got = true;
+    assert_true(got);
+    assert_true(is(&c, 911, "0")); /* no open order */
+    assert_true(is(&c, 912, "Y"));
+    client_close(&c);
+    uint64_t h = engine_stop(&e);
+    venue_stop(&v1);
+    /* the journal replays to the live state, and every checkpoint agrees */
+    char jdir[512];
+    snprintf(jdir, sizeof jdir, "%s/j", dir);
+    oms_verify_result_t vr;
+    oms_engine_config_t ec = small_engine();
+    oms_replay_options_t ro;
+    oms_replay_options_init(&ro);
+    ro.engine_cfg = &ec;
+    OMS_ASSERT_OK(oms_replay_verify(jdir, &ro, &vr));
+    assert_false(vr.diverged);
+    assert_false(vr.invariants_failed);
+    assert_true(vr.checkpoints >= 1);
+    oms_engine_t *re;
+    oms_replay_stats_t rs;
+    OMS_ASSERT_OK(oms_replay_run(jdir, &ro, &re, &rs));
+    assert_int_equal(oms_engine_hash(re), h);
+    oms_engine_destroy(re);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
+/* Replace and cancel of a resting order, over tcp; a cancel of an unknown order is refused. */
+static void test_cancel_replace_tcp(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", NULL, 2);
+    char *ini = plain_ini(dir, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", "tcp://127.0.0.1:*", &v1,
+                          NULL);
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c;
+    client_open(&c, oms_live_endpoint(e.l, OMS_LIVE_EP_ORDER_ENTRY), "CLIENT1", NULL, NULL);
+    send_order(&c, "B1", "ACC1", '1', "10", "1.0800");
+    assert_true(wait_er(&c, "B1", '0', WAIT_MS));
+    send_replace(&c, "B2", "B1", "20", "1.0801");
+    assert_true(wait_er(&c, "B2", '5', WAIT_MS));
+    char b[64];
+    assert_string_equal(val(&c, 41, b, sizeof b), "B1");
+    assert_string_equal(val(&c, 38, b, sizeof b), "20");
+    assert_string_equal(val(&c, 44, b, sizeof b), "1.0801");
+    send_mass_status(&c, "MS2");
+    bool got = false;
+    for (int i = 0; i < 50 && !got; i++)
+        if (client_recv(&c, 100) && is(&c, 584, "MS2"))
+            got = true;
+    assert_true(got);
+    assert_true(is(&c, 11, "B2"));
+    assert_true(is(&c, 911, "1"));
+    send_cancel(&c, "B3", "B2");
+    assert_true(wait_er(&c, "B3", '4', WAIT_MS));
+    assert_string_equal(val(&c, 39, b, sizeof b), "4");
+    send_cancel(&c, "B4", "NOPE");
+    got = false;
+    for (int i = 0; i < 50 && !got; i++)
+        if (client_recv(&c, 100) && is(&c, 35, "9") && is(&c, 11, "B4"))
+            got = true;
+    assert_true(got);
+    assert_true(is(&c, 434, "1"));
+    assert_int_equal(venue_stats(&v1).cancels, 1);
+    assert_int_equal(venue_stats(&v1).replaces, 1);
+    client_close(&c);
+    engine_stop(&e);
+    venue_stop(&v1);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
+/* Every frame of the malformed corpus gets an answer of the kind its name promises, and the
+ * engine still takes orders afterwards. */
+static void test_malformed_corpus(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 3);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *ini = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    DIR *d = opendir(OMS_FIX_CORPUS_DIR);
+    assert_non_null(d);
+    struct dirent *de;
+    int files = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, "client.", 7) != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", OMS_FIX_CORPUS_DIR, de->d_name);
+        uint8_t *buf;
+        size_t len;
+        OMS_ASSERT_OK(oms_file_read(path, &buf, &len));
+        client_send(&c, (const char *)buf, len);
+        free(buf);
+        files++;
+        const char *outcome = de->d_name + 7;
+        OMS_CHECK(client_recv(&c, WAIT_MS), "no answer to %s", de->d_name);
+        if (strncmp(outcome, "garbled-", 8) == 0) {
+            OMS_CHECK(is(&c, 35, "3"), "%s: expected a Reject (35=3)", de->d_name);
+        } else if (strncmp(outcome, "reject-", 7) == 0) {
+            char want373[16], want371[16], b[32];
+            sscanf(outcome + 7, "%15[0-9]-%15[0-9]", want373, want371);
+            OMS_CHECK(is(&c, 35, "3") && is(&c, 373, want373) && is(&c, 371, want371),
+                      "%s: got 35=%s 373=%s 371=%s", de->d_name, val(&c, 35, b, 8),
+                      val(&c, 373, b + 8, 8), val(&c, 371, b + 16, 16));
+        } else if (strncmp(outcome, "bizreject-", 10) == 0) {
+            char want[8], b[16];
+            snprintf(want, sizeof want, "%.*s", (int)strcspn(outcome + 10, "."), outcome + 10);
+            OMS_CHECK(is(&c, 35, "j") && is(&c, 380, want), "%s: got 35=%s 380=%s", de->d_name,
+                      val(&c, 35, b, 8), val(&c, 380, b + 8, 8));
+        }
+        /* "ok" frames: any answer (reports, rejects of unknown orders, a mass cancel report) */
+        while (client_recv(&c, 30))
+            ; /* a valid order may bring more reports */
+    }
+    closedir(d);
+    assert_true(files >= 90);
+    send_order(&c, "ALIVE", "ACC1", '1', "1", "1.0860");
+    assert_true(wait_er(&c, "ALIVE", 'F', WAIT_MS));
+    client_close(&c);
+    engine_stop(&e);
+    venue_stop(&v1);
+    /* every refused frame is in the journal, and the journal still replays */
+    char jdir[512];
+    snprintf(jdir, sizeof jdir, "%s/j", dir);
+    oms_engine_config_t ec = small_engine();
+    oms_replay_options_t ro;
+    oms_replay_options_init(&ro);
+    ro.engine_cfg = &ec;
+    oms_engine_t *re;
+    oms_replay_stats_t rs;
+    OMS_ASSERT_OK(oms_replay_run(jdir, &ro, &re, &rs));
+    assert_true(rs.skipped >= 60); /* raw records of the refused frames */
+    oms_engine_destroy(re);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
+/* CURVE: an unknown key gets nothing; a known key may trade only its accounts and only as its own
+ * SenderCompID; a client key is refused on the admin socket, the admin key is served. */
+static void test_curve_and_entitlements(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 4);
+    oms_curve_pair_t server, k1, k2, kadm, stranger;
+    OMS_ASSERT_OK(oms_curve_keypair(&server));
+    OMS_ASSERT_OK(oms_curve_keypair(&k1));
+    OMS_ASSERT_OK(oms_curve_keypair(&k2));
+    OMS_ASSERT_OK(oms_curve_keypair(&kadm));
+    OMS_ASSERT_OK(oms_curve_keypair(&stranger));
+    char ini[8192];
+    snprintf(ini, sizeof ini,
+             "[engine]\njournal_dir = %s/j\nbatch_max_delay_ms = 0\nplain_sockets_allowed = true\n"
+             "[endpoints]\norder_entry = tcp://127.0.0.1:*\nadmin = tcp://127.0.0.1:*\n"
+             "[security]\nserver_secret_key = %s\nserver_public_key = %s\n"
+             "[client CLIENT1]\npublic_key = %s\naccounts = ACC1\n"
+             "[client CLIENT2]\npublic_key = %s\naccounts = ACC2\n"
+             "[admin ops]\npublic_key = %s\n"
+             "[venue V1]\norder_endpoint = %s\nmd_endpoint = %s\n"
+             "[instrument EURUSD]\nasset_class = fx\nquote_ccy = USD\ntick_size = 0.0001\n"
+             "lot_size = 1\nvenues = V1\n"
+             "[account ACC1]\nbase_ccy = USD\n[account ACC2]\nbase_ccy = USD\n",
+             dir, server.secret_key, server.public_key, k1.public_key, k2.public_key,
+             kadm.public_key, v1.orders, v1.md);
+    engine_t e;
+    engine_start(&e, ini);
+    const char *oe = oms_live_endpoint(e.l, OMS_LIVE_EP_ORDER_ENTRY);
+    const char *ad = oms_live_endpoint(e.l, OMS_LIVE_EP_ADMIN);
+
+    client_t x;
+    client_open(&x, oe, "CLIENT1", &stranger, server.public_key);
+    send_order(&x, "X1", "ACC1", '1', "1", "1.0860");
+    assert_false(client_recv(&x, 700));
+    assert_true(oms_zmon_count(x.mon, OMS_ZMON_AUTH_FAILED) >= 1 ||
+                oms_zmon_count(x.mon, OMS_ZMON_HANDSHAKE_OK) == 0);
+    client_close(&x);
+
+    client_t c;
+    client_open(&c, oe, "CLIENT1", &k1, server.public_key);
+    send_order(&c, "E1", "ACC2", '1', "1", "1.0860"); /* ACC2 is CLIENT2's */
+    assert_true(client_recv(&c, WAIT_MS));
+    assert_true(is(&c, 35, "j"));
+    assert_true(is(&c, 380, "6"));
+    assert_true(is(&c, 379, "E1"));
+    c.sender = "CLIENT2"; /* claims to be someone else */
+    send_order(&c, "E2", "ACC2", '1', "1", "1.0860");
+    assert_true(client_recv(&c, WAIT_MS));
+    assert_true(is(&c, 35, "3"));
+    assert_true(is(&c, 373, "9"));
+    c.sender = "CLIENT1";
+    send_order(&c, "E3", "ACC1", '1', "1", "1.0860");
+    assert_true(wait_er(&c, "E3", 'F', WAIT_MS));
+    client_close(&c);
+
+    assert_null(admin(ad, "{\"verb\":\"health\"}", &k1, server.public_key, 700));
+    json_t *h = admin(ad, "{\"verb\":\"health\"}", &kadm, server.public_key, WAIT_MS);
+    assert_true(admin_ok(h));
+    json_t *counters = json_object_get(h, "counters");
+    assert_true(json_integer_value(json_object_get(counters, "curve_refused")) >= 2);
+    json_decref(h);
+    engine_stop(&e);
+    venue_stop(&v1);
+    oms_tmpdir_remove(dir);
+}
+
+/* A halt through the admin socket cancels working orders at their venue and blocks new ones;
+ * the kill switch event records the admin's name. */
+static void test_kill_switch_admin(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 5);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *ini = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    send_order(&c, "K1", "ACC1", '1', "5", "1.0800");
+    send_order(&c, "K2", "ACC1", '1', "6", "1.0790");
+    assert_true(wait_er(&c, "K1", '0', WAIT_MS));
+    assert_true(wait_er(&c, "K2", '0', WAIT_MS));
+    json_t *r = admin(ad, "{\"verb\":\"kill\",\"scope\":\"account\",\"scope_id\":\"ACC1\","
+                          "\"on\":true,\"why\":\"e2e\"}", NULL, NULL, WAIT_MS);
+    assert_true(admin_ok(r));
+    assert_int_equal(json_integer_value(json_object_get(r, "venue_cancels")), 2);
+    json_decref(r);
+    int canceled = 0;
+    int64_t until = oms_now_ns() + 3000000000LL;
+    while (canceled < 2 && oms_now_ns() < until)
+        if (client_recv(&c, 50) && is(&c, 35, "8") && is(&c, 150, "4"))
+            canceled++;
+    assert_int_equal(canceled, 2);
+    assert_int_equal(venue_stats(&v1).cancels, 2);
+    send_order(&c, "K3", "ACC1", '1', "1", "1.0860");
+    assert_true(wait_er(&c, "K3", '8', WAIT_MS));
+    r = admin(ad, "{\"verb\":\"kill_switches\"}", NULL, NULL, WAIT_MS);
+    assert_true(admin_ok(r));
+    json_t *ks = json_array_get(json_object_get(r, "kill_switches"), 0);
+    assert_string_equal(json_string_value(json_object_get(ks, "who")), "local");
+    json_decref(r);
+    r = admin(ad, "{\"verb\":\"kill\",\"scope\":\"account\",\"scope_id\":\"ACC1\",\"on\":false}",
+              NULL, NULL, WAIT_MS);
+    assert_true(admin_ok(r));
+    json_decref(r);
+    send_order(&c, "K4", "ACC1", '1', "1", "1.0860");
+    assert_true(wait_er(&c, "K4", 'F', WAIT_MS));
+    r = admin(ad, "{\"verb\":\"set_limit\",\"scope\":\"account\",\"scope_id\":\"NOPE\","
+                  "\"kind\":\"max_order_qty\",\"value\":\"5\"}", NULL, NULL, WAIT_MS);
+    assert_non_null(r);
+    assert_false(admin_ok(r)); /* the engine refused it; still journaled */
+    json_decref(r);
+    client_close(&c);
+    engine_stop(&e);
+    venue_stop(&v1);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
+/* A venue that goes away is marked down (journaled venue_status) and orders go to the other. */
+static void test_venue_disconnect(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1, v2;
+    venue_start(&v1, "V1", dir, 6);
+    venue_start(&v2, "V2", dir, 7);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *ini = plain_ini(dir, oe, dc, ad, &v1, &v2);
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    send_order(&c, "D1", "ACC1", '1', "1", "1.0860");
+    assert_true(wait_er(&c, "D1", 'F', WAIT_MS));
+    venue_stop(&v1);
+    /* wait until the engine has noticed */
+    bool down = false;
+    for (int i = 0; i < 100 && !down; i++) {
+        json_t *h = admin(ad, "{\"verb\":\"health\"}", NULL, NULL, WAIT_MS);
+        json_t *v = json_array_get(json_object_get(h, "venues"), 0);
+        down = json_is_false(json_object_get(v, "connected"));
+        json_decref(h);
+        if (!down)
+            oms_sleep_ns(20000000);
+    }
+    assert_true(down);
+    send_order(&c, "D2", "ACC1", '1', "2", "1.0860");
+    assert_true(wait_er(&c, "D2", 'F', WAIT_MS));
+    char b[32];
+    assert_string_equal(val(&c, 30, b, sizeof b), "V2");
+    client_close(&c);
+    engine_stop(&e);
+    venue_stop(&v2);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
+/* The drop copy: a subscriber that falls behind (tiny high-water marks) sees the gap, takes a
+ * snapshot, and ends with every order as the engine has it. */
+static int compare_order(void *ctx, const oms_order_view_t *v)
+{
+    const oms_dropcopy_t *d = ctx;
+    const oms_dropcopy_order_t *o = oms_dropcopy_order(d, v->order_id);
+    OMS_CHECK(o != NULL, "order %s missing from the drop copy", v->order_id);
+    OMS_CHECK(o->ord_status == v->ord_status && o->cum_qty == v->cum_qty &&
+                  o->leaves_qty == v->leaves_qty,
+              "order %s: drop copy status %u cum %lld, engine status %u cum %lld", v->order_id,
+              o->ord_status, (long long)o->cum_qty, v->ord_status, (long long)v->cum_qty);
+    return 0;
+}
+
+static void test_dropcopy_gap_recovery(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 8);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *ini = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    engine_t e;
+    engine_start_opts(&e, ini, 4);
+    void *zctx = zmq_ctx_new();
+    oms_dropcopy_t *sub;
+    OMS_ASSERT_OK(oms_dropcopy_open(&sub, zctx, oms_live_endpoint(e.l, OMS_LIVE_EP_DROP_COPY),
+                                    oms_live_endpoint(e.l, OMS_LIVE_EP_DC_SNAPSHOT), NULL, NULL, 4));
+    assert_true(oms_dropcopy_poll(sub, 200) >= 0); /* synced: the first snapshot */
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    oms_sleep_ns(200000000); /* the SUB's subscription reaches the PUB */
+    char id[32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(id, sizeof id, "G%d", i);
+        send_order(&c, id, "ACC1", '1', "1", i % 2 ? "1.0860" : "1.0800");
+    }
+    assert_true(wait_er(&c, "G199", '0', 10000));
+    /* the subscriber was not reading: the PUB dropped; now it catches up */
+    int64_t until = oms_now_ns() + 5000000000LL;
+    int quiet = 0;
+    while (oms_now_ns() < until && quiet < 5) {
+        int n = oms_dropcopy_poll(sub, 100);
+        assert_true(n >= 0);
+        quiet = n == 0 ? quiet + 1 : 0;
+    }
+    oms_dropcopy_stats_t st;
+    oms_dropcopy_stats(sub, &st);
+    assert_true(st.gaps >= 1);
+    assert_true(st.snapshots >= 2);
+    assert_true(st.orders >= 200);
+    client_close(&c);
+    /* stop the engine, then compare every order with what the subscriber holds */
+    oms_live_stop(e.l);
+    pthread_join(e.th, NULL);
+    OMS_ASSERT_OK(e.rc);
+    /* the last outputs were published at the stop: read them */
+    for (int i = 0; i < 5; i++)
+        assert_true(oms_dropcopy_poll(sub, 100) >= 0);
+    oms_engine_visit_orders(oms_live_engine(e.l), compare_order, sub);
+    OMS_ASSERT_OK(oms_live_close(e.l));
+    oms_config_free(e.cfg);
+    oms_dropcopy_close(sub);
+    zmq_ctx_term(zctx);
+    venue_stop(&v1);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
+/* A client over its rate gets explicit rejects, never silence; a mass cancel cancels every
+ * open order of the client at its venue and says how many. */
+static void test_rate_and_mass_cancel(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 10);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *base = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    char *ini = malloc(strlen(base) + 64);
+    const char *at = strstr(base, "accounts = ACC2\n");
+    assert_non_null(at);
+    size_t head = (size_t)(at - base) + strlen("accounts = ACC2\n");
+    sprintf(ini, "%.*smax_msgs_per_sec = 10\n%s", (int)head, base, base + head);
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c2;
+    client_open(&c2, oe, "CLIENT2", NULL, NULL);
+    char id[16];
+    for (int i = 0; i < 40; i++) {
+        snprintf(id, sizeof id, "T%d", i);
+        send_order(&c2, id, "ACC2", '1', "1", "1.0800");
+    }
+    int refused = 0, accepted = 0;
+    int64_t until = oms_now_ns() + 3000000000LL;
+    while (refused + accepted < 40 && oms_now_ns() < until) {
+        if (!client_recv(&c2, 50))
+            continue;
+        if (is(&c2, 35, "j") && is(&c2, 380, "0"))
+            refused++;
+        else if (is(&c2, 35, "8") && is(&c2, 150, "A"))
+            accepted++;
+    }
+    assert_int_equal(refused + accepted, 40);
+    assert_true(refused >= 20);
+    assert_true(accepted >= 5);
+    client_close(&c2);
+
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "M%d", i);
+        send_order(&c, id, "ACC1", '2', "1", "1.0900");
+        assert_true(wait_er(&c, id, '0', WAIT_MS));
+    }
+    send_mass_cancel(&c, "MC-A");
+    bool report = false;
+    int canceled = 0;
+    until = oms_now_ns() + 3000000000LL;
+    while ((!report || canceled < 3) && oms_now_ns() < until) {
+        if (!client_recv(&c, 50))
+            continue;
+        if (is(&c, 35, "r")) {
+            report = true;
+            assert_true(is(&c, 11, "MC-A"));
+            assert_true(is(&c, 531, "7"));
+            assert_true(is(&c, 533, "3"));
+        } else if (is(&c, 35, "8") && is(&c, 150, "4")) {
+            canceled++;
+        }
+    }
+    assert_true(report);
+    assert_int_equal(canceled, 3);
+    assert_int_equal(venue_stats(&v1).cancels, 3);
+    client_close(&c);
+    engine_stop(&e);
+    venue_stop(&v1);
+    free(ini);
+    free(base);
+    oms_tmpdir_remove(dir);
+}
+
+/* ---- the crash test: `oms run` killed with SIGKILL ---------------------------------------------- */
+
+static pid_t spawn_engine(const char *ini, const char *out)
+{
+    pid_t p = fork();
+    assert_true(p >= 0);
+    if (p == 0) {
+        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            close(fd);
+        }
+        execl(OMS_BIN, OMS_BIN, "run", "--config", ini, "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    return p;
+}
+
+static json_t *wait_admin(const char *ad)
+{
+    for (int i = 0; i < 100; i++) {
+        json_t *r = admin(ad, "{\"verb\":\"health\"}", NULL, NULL, 200);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+static void write_watermark(const char *path, uint64_t seq)
+{
+    uint8_t b[4096];
+    memset(b, 0, sizeof b);
+    memcpy(b, "OMSSENT1", 8);
+    memcpy(b + 8, &seq, 8);
+    uint64_t chk = oms_hash64(b, 16, 0x5e47);
+    memcpy(b + 16, &chk, 8);
+    OMS_ASSERT_OK(oms_file_write(path, b, sizeof b));
+}
+
+static void test_restart_after_kill9(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 9);
+    char oe[512], dc[512], ad[512], ini_path[512], out[512], jdir[512], mark[600];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    snprintf(ini_path, sizeof ini_path, "%s/engine.ini", dir);
+    snprintf(out, sizeof out, "%s/run.out", dir);
+    snprintf(jdir, sizeof jdir, "%s/j", dir);
+    snprintf(mark, sizeof mark, "%s/outputs.sent", jdir);
+    char *ini = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    OMS_ASSERT_OK(oms_file_write(ini_path, ini, strlen(ini)));
+    pid_t pid = spawn_engine(ini_path, out);
+    json_decref(wait_admin(ad));
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    send_order(&c, "R0", "ACC1", '1', "1", "1.0860");
+    assert_true(wait_er(&c, "R0", 'F', WAIT_MS));
+    for (int i = 1; i <= 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "R%d", i);
+        send_order(&c, id, "ACC1", '1', "1", "1.0800");
+        assert_true(wait_er(&c, id, '0', WAIT_MS));
+    }
+    json_t *r = admin(ad, "{\"verb\":\"orders\"}", NULL, NULL, WAIT_MS);
+    json_t *orders = json_object_get(r, "orders");
+    assert_int_equal(json_array_size(orders), 3);
+    /* R3's OrderID is "O<seq of its new_order>" */
+    const char *oid = json_string_value(json_object_get(json_array_get(orders, 2), "order_id"));
+    uint64_t r3_seq = strtoull(oid + 1, NULL, 10);
+    json_decref(r);
+    oms_venue_sim_stats_t before = venue_stats(&v1);
+
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status));
+    /* as if the process had died after R3 was durable but before its venue order left: the
+     * restart must send it again, flagged, and the venue's duplicate answer must change nothing */
+    write_watermark(mark, r3_seq - 1);
+
+    pid = spawn_engine(ini_path, out);
+    json_decref(wait_admin(ad));
+    r = admin(ad, "{\"verb\":\"orders\"}", NULL, NULL, WAIT_MS);
+    assert_int_equal(json_array_size(json_object_get(r, "orders")), 3); /* nothing lost */
+    json_decref(r);
+    oms_sleep_ns(300000000);
+    oms_venue_sim_stats_t after = venue_stats(&v1);
+    assert_int_equal(after.received, before.received + 1); /* R3's D, once more, 97=Y */
+    assert_int_equal(after.rejects, before.rejects + 1);   /* "duplicate ClOrdID" */
+    r = admin(ad, "{\"verb\":\"orders\"}", NULL, NULL, WAIT_MS);
+    assert_int_equal(json_array_size(json_object_get(r, "orders")), 3); /* ... not applied */
+    json_decref(r);
+    /* it keeps serving the orders it had */
+    send_cancel(&c, "R1X", "R1");
+    assert_true(wait_er(&c, "R1X", '4', WAIT_MS));
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    client_close(&c);
+    venue_stop(&v1);
+    /* the state equals a replay of the journal */
+    uint8_t *text;
+    size_t len;
+    OMS_ASSERT_OK(oms_file_read(out, &text, &len));
+    text = realloc(text, len + 1);
+    text[len] = '\0';
+    const char *p = strstr((char *)text, "stopped cleanly at seq ");
+    assert_non_null(p);
+    p = strstr(p, "state hash ");
+    assert_non_null(p);
+    unsigned long long live_hash = strtoull(p + 11, NULL, 16);
+    assert_non_null(strstr((char *)text, "restart: 1 venue requests"));
+    free(text);
+    oms_engine_t *re;
+    oms_replay_stats_t rs;
+    OMS_ASSERT_OK(oms_replay_run(jdir, NULL, &re, &rs));
+    assert_int_equal(oms_engine_hash(re), live_hash);
+    oms_engine_destroy(re);
+    oms_verify_result_t vr;
+    OMS_ASSERT_OK(oms_replay_verify(jdir, NULL, &vr));
+    assert_false(vr.diverged);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_fill_ipc),
+        cmocka_unit_test(test_cancel_replace_tcp),
+        cmocka_unit_test(test_malformed_corpus),
+        cmocka_unit_test(test_curve_and_entitlements),
+        cmocka_unit_test(test_kill_switch_admin),
+        cmocka_unit_test(test_venue_disconnect),
+        cmocka_unit_test(test_dropcopy_gap_recovery),
+        cmocka_unit_test(test_rate_and_mass_cancel),
+        cmocka_unit_test(test_restart_after_kill9),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
