@@ -1696,7 +1696,7 @@ static int check_group(vstate_t *st, const oms_fix_group_def_t *g, size_t *i)
     const oms_fix_msg_t *m = st->m;
     const oms_fix_member_t *first_mb = &g->members[0];
     const size_t end = m->nfields - 1;
-    int64_t want;
+    int64_t want = 0; /* set by the caller's earlier check of the count field */
     oms_fix_field_int(&m->fields[*i], &want);
     size_t j = *i + 1, pos;
     int64_t got = 0;

@@ -179,7 +179,7 @@ static int socket_is_curve(void *sock, bool *curve)
 
 int oms_zsock_bind(void *sock, const char *endpoint, bool plain_allowed, char *bound, size_t cap)
 {
-    bool curve;
+    bool curve = false;
     int rc = socket_is_curve(sock, &curve);
     if (rc)
         return rc;
@@ -202,7 +202,7 @@ int oms_zsock_bind(void *sock, const char *endpoint, bool plain_allowed, char *b
 
 int oms_zsock_connect(void *sock, const char *endpoint, bool plain_allowed)
 {
-    bool curve;
+    bool curve = false;
     int rc = socket_is_curve(sock, &curve);
     if (rc)
         return rc;

@@ -369,12 +369,11 @@ oms_dir_snapshot_t *oms_dir_snapshot_take_except(const char *dir, const char *ex
     for (size_t i = 0; i < s->n; i++) {
         char *p = oms_path_join(dir, s->names[i]);
         int rc = oms_file_read(p, &s->data[i], &s->len[i]);
-        if (rc != 0) {
+        if (rc != 0)
             print_error("snapshot of %s: %s\n", p, strerror(-rc));
-            free(p);
-            fail();
-        }
         free(p);
+        if (rc != 0)
+            fail();
     }
     return s;
 }
