@@ -169,6 +169,10 @@ int oms_report_open(oms_report_t **out, const char *outdir, const oms_report_ide
         rc = oms__rpt_sql_error(r, rc, "opening");
         goto fail;
     }
+    /* The finishing step reads through a second connection while this one builds indexes: a lock
+     * held for a moment (WAL switch, checkpoint) is waited for, not reported as "database is
+     * locked". */
+    sqlite3_busy_timeout(r->db, 60000);
     if ((rc = oms__rpt_exec(r, open_sql)) != 0 || (rc = oms__rpt_schema(r)) != 0 ||
         (rc = oms__rpt_prepare(r)) != 0)
         goto fail;
@@ -336,6 +340,8 @@ static int finish_outputs(oms_report_t *r, oms_report_summary_t *sum)
     sqlite3 *rdb = NULL;
     if (!rc && sqlite3_open_v2(path, &rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = oms__rpt_sql_error(r, SQLITE_CANTOPEN, "opening a reading connection");
+    if (!rc)
+        sqlite3_busy_timeout(rdb, 60000); /* wait out the writer's brief locks (see report open) */
     pthread_t th;
     bool started = false;
     if (!rc) {
