@@ -176,11 +176,15 @@ static int extend(oms_journal_reader_t *r)
             return 0; /* no such segment (yet) */
         if (rc)
             return rc;
+        /* Look for the next segment BEFORE taking this one's size: the writer finishes a segment
+         * before it creates the next, so when the next exists the size read after is final. (The
+         * other order could take a size from before the writer's last block, then see the next
+         * segment and call the missing block damage.) */
+        bool has_next = segment_exists(r, r->front_seg + 1);
         struct stat st;
         if (fstat(r->fd, &st) != 0)
             return OMS_SET_ERR(-errno, "stat of a segment: %s", strerror(errno));
         uint64_t size = (uint64_t)st.st_size;
-        bool has_next = segment_exists(r, r->front_seg + 1);
         if (r->front_off == 0) {
             uint8_t hb[OMS_SEG_HEADER_LEN];
             ssize_t got = read_at(r->fd, hb, sizeof hb, 0);
