@@ -661,6 +661,7 @@ int oms_curve_client_setup(void *sock, const char *public_z85, const char *secre
 #define OMS_CONFIG_MAX_ACCOUNTS 16384
 #define OMS_CONFIG_MAX_FX 256
 #define OMS_CONFIG_MAX_LIMITS 4096
+#define OMS_CONFIG_MAX_BOOK_RULES 16384
 #define OMS_CONFIG_MAX_CLIENT_ACCOUNTS OMS_ZAP_MAX_ACCOUNTS
 #define OMS_CONFIG_MAX_SYMBOL_MAP 4096  /* per venue */
 #define OMS_CONFIG_PATH_CAP 256
@@ -733,6 +734,7 @@ typedef struct oms_config_instrument {
     char venues[OMS_MAX_VENUES][OMS_VENUE_CAP]; /* required: 1..OMS_MAX_VENUES [venue] names */
     uint32_t nvenues;
     int64_t ref_price;                          /* 0: none */
+    int64_t hedge_threshold;                    /* 0: the house does not hedge it */
     int line;
 } oms_config_instrument_t;
 
@@ -764,6 +766,29 @@ typedef struct oms_config_limit {
     int line;
 } oms_config_limit_t;
 
+/* [routing]: the routing policy (a routing_policy event). Absent: the core's defaults stand. */
+typedef struct oms_config_routing {
+    bool present;
+    uint8_t tiebreak[3];                        /* oms_tiebreak_t; default fill_ratio, latency,
+                                                   priority; unused places none */
+    uint32_t ntiebreak;                         /* how many the file listed (0: defaults) */
+    uint32_t max_reroutes;                      /* default 3 */
+    bool split;                                 /* default false */
+    char house_account[OMS_ID_CAP];             /* "" : nothing is internalized */
+    int line;
+} oms_config_routing_t;
+
+/* [book_rule NAME]: which book an account's orders go to, for one instrument or all of them
+ * (a set_book_rule event). */
+typedef struct oms_config_book_rule {
+    char name[OMS_ID_CAP];
+    char account[OMS_ID_CAP];                   /* required: an [account] */
+    char symbol[OMS_SYMBOL_CAP];                /* "" : every instrument of the account */
+    oms_book_t book;                            /* required */
+    int64_t max_internal_qty;                   /* hybrid: orders up to this are internalized */
+    int line;
+} oms_config_book_rule_t;
+
 typedef struct oms_config {
     char path[OMS_CONFIG_PATH_CAP];             /* as given to the loader */
     oms_config_engine_t engine;
@@ -783,6 +808,9 @@ typedef struct oms_config {
     uint32_t nfx;
     oms_config_limit_t *limits;
     uint32_t nlimits;
+    oms_config_routing_t routing;
+    oms_config_book_rule_t *book_rules;
+    uint32_t nbook_rules;
 } oms_config_t;
 
 /* Reads and checks a config file. 0 with *out set (free it with oms_config_free); -EINVAL with

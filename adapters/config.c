@@ -30,11 +30,11 @@
 /* ---- the sections and their keys ------------------------------------------------------------- */
 
 typedef enum {
-    S_ENGINE, S_ENDPOINTS, S_SECURITY, S_CLIENT, S_ADMIN, S_VENUE, S_INSTRUMENT, S_ACCOUNT, S_FX,
-    S_LIMIT, S_COUNT
+    S_ENGINE, S_ENDPOINTS, S_SECURITY, S_ROUTING, S_CLIENT, S_ADMIN, S_VENUE, S_INSTRUMENT,
+    S_ACCOUNT, S_FX, S_LIMIT, S_BOOK_RULE, S_COUNT
 } sec_t;
 
-#define MAX_KEYS 10
+#define MAX_KEYS 12
 #define LIST 1u   /* a comma list: continuation lines append */
 
 typedef struct key_def {
@@ -59,10 +59,12 @@ enum { C_PUBLIC_KEY, C_SENDER, C_ACCOUNTS, C_MAX_MSGS, C_MAX_QUEUE };
 enum { A_PUBLIC_KEY };
 enum { V_ORDER_EP, V_MD_EP, V_PUBLIC_KEY, V_SYMBOL_MAP };
 enum { I_ASSET_CLASS, I_QUOTE_CCY, I_TICK, I_LOT, I_MIN_QTY, I_MULTIPLIER, I_EXPIRY, I_TRADABLE,
-       I_VENUES, I_REF_PRICE };
+       I_VENUES, I_REF_PRICE, I_HEDGE };
 enum { AC_BASE_CCY, AC_STATUS, AC_BOOK, AC_CLIENTS };
 enum { F_RATE };
 enum { L_SCOPE, L_TARGET, L_KIND, L_VALUE, L_WINDOW };
+enum { R_TIEBREAKERS, R_MAX_REROUTES, R_SPLIT, R_HOUSE };
+enum { B_ACCOUNT, B_SYMBOL, B_BOOK, B_MAX_INTERNAL };
 
 #define REQ(i) (1u << (i))
 
@@ -78,6 +80,10 @@ static const sec_def_t SECS[S_COUNT] = {
     [S_SECURITY] = {"security", false, 1,
                     {{"server_secret_key", 0}, {"server_public_key", 0}},
                     REQ(K_SECRET) | REQ(K_PUBLIC)},
+    [S_ROUTING] = {"routing", false, 1,
+                   {{"tiebreakers", LIST}, {"max_reroutes", 0}, {"split", 0},
+                    {"house_account", 0}},
+                   0},
     [S_CLIENT] = {"client", true, OMS_CONFIG_MAX_CLIENTS,
                   {{"public_key", 0}, {"sender_comp_id", 0}, {"accounts", LIST},
                    {"max_msgs_per_sec", 0}, {"max_queue", 0}},
@@ -90,7 +96,7 @@ static const sec_def_t SECS[S_COUNT] = {
     [S_INSTRUMENT] = {"instrument", true, OMS_CONFIG_MAX_INSTRUMENTS,
                       {{"asset_class", 0}, {"quote_ccy", 0}, {"tick_size", 0}, {"lot_size", 0},
                        {"min_qty", 0}, {"multiplier", 0}, {"expiry", 0}, {"tradable", 0},
-                       {"venues", LIST}, {"ref_price", 0}},
+                       {"venues", LIST}, {"ref_price", 0}, {"hedge_threshold", 0}},
                       REQ(I_ASSET_CLASS) | REQ(I_QUOTE_CCY) | REQ(I_TICK) | REQ(I_LOT) |
                           REQ(I_VENUES)},
     [S_ACCOUNT] = {"account", true, OMS_CONFIG_MAX_ACCOUNTS,
@@ -100,6 +106,9 @@ static const sec_def_t SECS[S_COUNT] = {
     [S_LIMIT] = {"limit", true, OMS_CONFIG_MAX_LIMITS,
                  {{"scope", 0}, {"target", 0}, {"kind", 0}, {"value", 0}, {"window_ms", 0}},
                  REQ(L_SCOPE) | REQ(L_KIND) | REQ(L_VALUE)},
+    [S_BOOK_RULE] = {"book_rule", true, OMS_CONFIG_MAX_BOOK_RULES,
+                     {{"account", 0}, {"symbol", 0}, {"book", 0}, {"max_internal_qty", 0}},
+                     REQ(B_ACCOUNT) | REQ(B_BOOK)},
 };
 
 /* ---- the parser's state ---------------------------------------------------------------------- */
@@ -134,7 +143,7 @@ typedef struct parser {
     char cur_text[128];     /* "instrument ESZ6", for messages */
     int last_key;           /* the key of the previous line in this section, -1 */
     uint32_t caps[S_COUNT]; /* allocated entities per kind */
-    int single[3];          /* recs index of [engine], [endpoints], [security]; -1 */
+    int single[4];          /* recs index of [engine], [endpoints], [security], [routing]; -1 */
 
     name_slot_t *names;     /* open addressing over "kind NAME" */
     uint32_t ncap, nnames;
@@ -483,6 +492,27 @@ static int map_add(parser_t *p, const char *key, const char *item, void *arg)
     return 0;
 }
 
+/* [routing] tiebreakers: up to three distinct names, applied in the order given, after price. */
+static int tiebreak_add(parser_t *p, const char *key, const char *item, void *arg)
+{
+    oms_config_routing_t *r = arg;
+    uint8_t tb;
+    int rc = set_enum(p, key, item, &oms_enum_tiebreak, &tb);
+    if (rc)
+        return rc;
+    if (tb == OMS_TIEBREAK_NONE)
+        return PERR(p, key, "list the tie-breakers to apply; leave out the others");
+    if (r->ntiebreak == 0)
+        memset(r->tiebreak, OMS_TIEBREAK_NONE, sizeof r->tiebreak);
+    for (uint32_t i = 0; i < r->ntiebreak; i++)
+        if (r->tiebreak[i] == tb)
+            return PERR(p, key, "'%s' is listed twice", item);
+    if (r->ntiebreak >= 3)
+        return PERR(p, key, "more than 3 entries");
+    r->tiebreak[r->ntiebreak++] = tb;
+    return 0;
+}
+
 /* ---- sections -------------------------------------------------------------------------------- */
 
 static void *grow(void *arr, uint32_t *cap, uint32_t need, size_t elem)
@@ -518,6 +548,20 @@ static int new_entity(parser_t *p, sec_t kind, const char *name, uint32_t *idx)
         break;
     case S_FX: n = &c->nfx; arr = (void **)&c->fx; elem = sizeof *c->fx; break;
     case S_LIMIT: n = &c->nlimits; arr = (void **)&c->limits; elem = sizeof *c->limits; break;
+    case S_BOOK_RULE:
+        n = &c->nbook_rules; arr = (void **)&c->book_rules; elem = sizeof *c->book_rules;
+        break;
+    case S_ROUTING: {
+        oms_config_routing_t *r = &c->routing;
+        r->present = true;
+        r->tiebreak[0] = OMS_TIEBREAK_FILL_RATIO;
+        r->tiebreak[1] = OMS_TIEBREAK_LATENCY;
+        r->tiebreak[2] = OMS_TIEBREAK_PRIORITY;
+        r->max_reroutes = 3;
+        r->line = p->line;
+        *idx = 0;
+        return 0;
+    }
     default: *idx = 0; return 0;
     }
     if (*n >= SECS[kind].max)
@@ -603,6 +647,14 @@ static int new_entity(parser_t *p, sec_t kind, const char *name, uint32_t *idx)
         e->line = line;
         break;
     }
+    case S_BOOK_RULE: {
+        oms_config_book_rule_t *e = &c->book_rules[*idx];
+        if (nl >= sizeof e->name)
+            return PERR(p, NULL, "the name is longer than %zu bytes", sizeof e->name - 1);
+        memcpy(e->name, name, nl + 1);
+        e->line = line;
+        break;
+    }
     default:
         break;
     }
@@ -651,7 +703,7 @@ static int open_section(parser_t *p, const char *text, size_t len)
     if (kind < 0)
         return perr_at(p, p->line, p->cur_text, NULL,
                        "unknown section (engine, endpoints, security, client, admin, venue, "
-                       "instrument, account, fx, limit)");
+                       "instrument, account, fx, limit, routing, book_rule)");
     const sec_def_t *d = &SECS[kind];
     if (d->named && !*name)
         return perr_at(p, p->line, p->cur_text, NULL, "needs a name: [%s NAME]", d->name);
@@ -684,7 +736,7 @@ static int open_section(parser_t *p, const char *text, size_t len)
         return rc;
     p->recs[ri] = (sec_rec_t){(sec_t)kind, idx, p->line};
     p->nrecs++;
-    if (kind <= S_SECURITY)
+    if (kind <= S_ROUTING)
         p->single[kind] = (int)ri;
     if ((rc = name_add(p, kname, ri)))
         return p->err = rc;
@@ -777,6 +829,7 @@ static int apply_key(parser_t *p, sec_t kind, uint32_t idx, int k, const char *k
         case I_VENUES:
             return set_list(p, key, v, e->venues, OMS_VENUE_CAP, &e->nvenues, OMS_MAX_VENUES);
         case I_REF_PRICE: return set_dec(p, key, v, 1, &e->ref_price);
+        case I_HEDGE: return set_dec(p, key, v, 0, &e->hedge_threshold);
         }
         break;
     }
@@ -825,6 +878,31 @@ static int apply_key(parser_t *p, sec_t kind, uint32_t idx, int k, const char *k
                 return rc;
             e->window_ns = (int64_t)u * 1000000;
             return 0;
+        }
+        break;
+    }
+    case S_ROUTING: {
+        oms_config_routing_t *e = &c->routing;
+        switch (k) {
+        case R_TIEBREAKERS:
+            return each_item(p, key, v, tiebreak_add, e);
+        case R_MAX_REROUTES: return set_u32(p, key, v, 0, 255, &e->max_reroutes);
+        case R_SPLIT: return set_bool(p, key, v, &e->split);
+        case R_HOUSE: return set_name(p, key, v, e->house_account, sizeof e->house_account);
+        }
+        break;
+    }
+    case S_BOOK_RULE: {
+        oms_config_book_rule_t *e = &c->book_rules[idx];
+        uint8_t u8;
+        switch (k) {
+        case B_ACCOUNT: return set_name(p, key, v, e->account, sizeof e->account);
+        case B_SYMBOL: return set_name(p, key, v, e->symbol, sizeof e->symbol);
+        case B_BOOK:
+            rc = set_enum(p, key, v, &oms_enum_book, &u8);
+            e->book = (oms_book_t)u8;
+            return rc;
+        case B_MAX_INTERNAL: return set_dec(p, key, v, 0, &e->max_internal_qty);
         }
         break;
     }
@@ -1177,6 +1255,45 @@ static int finalize(parser_t *p)
         if (l->kind != OMS_LIMIT_MSG_RATE && l->window_ns)
             FERR(p, r, L_WINDOW, S_LIMIT, l->name, "only msg_rate takes a window");
     }
+
+    /* routing: the house account must exist and have a client (it owns the house's hedges) */
+    const oms_config_routing_t *ro = &c->routing;
+    if (ro->house_account[0]) {
+        int ra = lookup(p, S_ACCOUNT, ro->house_account);
+        if (ra < 0)
+            FERR(p, p->single[S_ROUTING], R_HOUSE, S_ROUTING, NULL, "%s is no [account]",
+                 ro->house_account);
+        if (c->accounts[ra].nclients == 0)
+            FERR(p, p->single[S_ROUTING], R_HOUSE, S_ROUTING, NULL,
+                 "[account %s] needs a client to own the house's hedges", ro->house_account);
+    }
+    for (uint32_t i = 0; i < c->ninstruments; i++)
+        if (c->instruments[i].hedge_threshold && !ro->house_account[0])
+            FERR(p, rec_of(p, S_INSTRUMENT, i), I_HEDGE, S_INSTRUMENT, c->instruments[i].symbol,
+                 "a hedge threshold needs a house_account in [routing]");
+
+    /* book rules: one per account and instrument (or account-wide) */
+    for (uint32_t i = 0; i < c->nbook_rules; i++) {
+        oms_config_book_rule_t *b = &c->book_rules[i];
+        int r = rec_of(p, S_BOOK_RULE, i);
+        if (lookup(p, S_ACCOUNT, b->account) < 0)
+            FERR(p, r, B_ACCOUNT, S_BOOK_RULE, b->name, "%s is no [account]", b->account);
+        if (b->symbol[0] && lookup(p, S_INSTRUMENT, b->symbol) < 0)
+            FERR(p, r, B_SYMBOL, S_BOOK_RULE, b->name, "%s is no [instrument]", b->symbol);
+        if (b->book == OMS_BOOK_HYBRID && !b->max_internal_qty)
+            FERR(p, r, B_MAX_INTERNAL, S_BOOK_RULE, b->name,
+                 "missing (required for a hybrid book: orders up to it are internalized)");
+        if (b->book != OMS_BOOK_HYBRID && b->max_internal_qty)
+            FERR(p, r, B_MAX_INTERNAL, S_BOOK_RULE, b->name, "only a hybrid book takes it");
+        if (b->book != OMS_BOOK_A && !ro->house_account[0])
+            FERR(p, r, B_BOOK, S_BOOK_RULE, b->name,
+                 "internalizing needs a house_account in [routing]");
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(c->book_rules[j].account, b->account) == 0 &&
+                strcmp(c->book_rules[j].symbol, b->symbol) == 0)
+                FERR(p, r, B_SYMBOL, S_BOOK_RULE, b->name,
+                     "the same account and instrument as [book_rule %s]", c->book_rules[j].name);
+    }
     return 0;
 }
 
@@ -1195,6 +1312,7 @@ void oms_config_free(oms_config_t *c)
     free(c->accounts);
     free(c->fx);
     free(c->limits);
+    free(c->book_rules);
     free(c);
 }
 
@@ -1212,7 +1330,7 @@ int oms_config_parse(oms_config_t **out, const char *name, const char *text, siz
     c->engine.snapshot_every_events = 100000;
     c->engine.checkpoint_every_events = 10000;
     parser_t p = {.c = c, .file = name, .text = text, .len = len, .cur = -1, .last_key = -1,
-                  .single = {-1, -1, -1}};
+                  .single = {-1, -1, -1, -1}};
     int rc = ini_parse_stream(reader, &p, on_key, &p);
     if (!p.err && rc > 0)
         perr_at(&p, rc, NULL, NULL, "syntax error: expected [section], key = value or a comment");

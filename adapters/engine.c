@@ -424,7 +424,7 @@ static void account_event(const oms_config_account_t *a, oms_event_t *ev)
 /* Which config entries the engine already holds, equal: marks set by the visitors. */
 typedef struct diff {
     const oms_config_t *c;
-    uint8_t *instr, *acct, *fx, *limit;
+    uint8_t *instr, *acct, *fx, *limit, *rule, *hedge;
 } diff_t;
 
 static int seen_instrument(void *ctx, const oms_instrument_view_t *v)
@@ -436,8 +436,31 @@ static int seen_instrument(void *ctx, const oms_instrument_view_t *v)
         instrument_event(d->c, in, &a);
         b.u.instrument = *v->ref;
         d->instr[in - d->c->instruments] = same_event(&a, &b);
+        /* 1: held, equal; 2: held, different; 0 (untouched): not held yet */
+        d->hedge[in - d->c->instruments] = in->hedge_threshold == v->hedge_threshold ? 1 : 2;
     }
     return 0;
+}
+
+static int seen_book_rule(void *ctx, const oms_book_rule_view_t *v)
+{
+    diff_t *d = ctx;
+    for (uint32_t i = 0; i < d->c->nbook_rules; i++) {
+        const oms_config_book_rule_t *b = &d->c->book_rules[i];
+        if (strcmp(b->account, v->account) == 0 && strcmp(b->symbol, v->symbol) == 0)
+            d->rule[i] = (uint8_t)b->book == v->book && b->max_internal_qty == v->max_internal_qty;
+    }
+    return 0;
+}
+
+/* The [routing] section as the engine holds it already? */
+static bool same_routing(const oms_engine_t *e, const oms_config_routing_t *r)
+{
+    oms_routing_view_t v;
+    oms_engine_routing(e, &v);
+    return memcmp(v.tiebreak, r->tiebreak, sizeof v.tiebreak) == 0 &&
+           v.max_reroutes == r->max_reroutes && (v.split != 0) == r->split &&
+           strcmp(v.house_account, r->house_account) == 0;
 }
 
 static int seen_account(void *ctx, const oms_account_view_t *v)
@@ -497,10 +520,15 @@ static int journal_config_event(oms_live_t *l, const oms_event_t *ev, uint64_t *
 static int apply_config(oms_live_t *l, uint64_t *count)
 {
     const oms_config_t *c = l->cfg;
-    diff_t d = {c, calloc(c->ninstruments + 1, 1), calloc(c->naccounts + 1, 1),
-                calloc(c->nfx + 1, 1), calloc(c->nlimits + 1, 1)};
+    diff_t d = {c,
+                calloc(c->ninstruments + 1, 1),
+                calloc(c->naccounts + 1, 1),
+                calloc(c->nfx + 1, 1),
+                calloc(c->nlimits + 1, 1),
+                calloc(c->nbook_rules + 1, 1),
+                calloc(c->ninstruments + 1, 1)};
     int rc = 0;
-    if (!d.instr || !d.acct || !d.fx || !d.limit) {
+    if (!d.instr || !d.acct || !d.fx || !d.limit || !d.rule || !d.hedge) {
         rc = OMS_SET_ERR(-ENOMEM, "out of memory comparing the config");
         goto out;
     }
@@ -508,6 +536,7 @@ static int apply_config(oms_live_t *l, uint64_t *count)
     oms_engine_visit_accounts(l->engine, seen_account, &d);
     oms_engine_visit_fx(l->engine, seen_fx, &d);
     oms_engine_visit_limits(l->engine, seen_limit, &d);
+    oms_engine_visit_book_rules(l->engine, seen_book_rule, &d);
     oms_event_t ev;
     for (uint32_t i = 0; i < c->ninstruments && !rc; i++)
         if (!d.instr[i]) {
@@ -541,6 +570,42 @@ static int apply_config(oms_live_t *l, uint64_t *count)
             ev.u.set_limit.window_ns = x->window_ns;
             rc = journal_config_event(l, &ev, count);
         }
+    /* Routing after the accounts (the house is one), book rules and hedge thresholds after it. */
+    const oms_config_routing_t *ro = &c->routing;
+    if (!rc && ro->present && !same_routing(l->engine, ro)) {
+        memset(&ev, 0, sizeof ev);
+        ev.type = OMS_EV_ROUTING_POLICY;
+        ev.u.routing_policy.tiebreak1 = ro->tiebreak[0];
+        ev.u.routing_policy.tiebreak2 = ro->tiebreak[1];
+        ev.u.routing_policy.tiebreak3 = ro->tiebreak[2];
+        ev.u.routing_policy.max_reroutes = (uint8_t)ro->max_reroutes;
+        ev.u.routing_policy.split = ro->split;
+        snprintf(ev.u.routing_policy.house_account, sizeof ev.u.routing_policy.house_account, "%s",
+                 ro->house_account);
+        rc = journal_config_event(l, &ev, count);
+    }
+    for (uint32_t i = 0; i < c->nbook_rules && !rc; i++)
+        if (!d.rule[i]) {
+            const oms_config_book_rule_t *b = &c->book_rules[i];
+            memset(&ev, 0, sizeof ev);
+            ev.type = OMS_EV_SET_BOOK_RULE;
+            snprintf(ev.u.set_book_rule.account, sizeof ev.u.set_book_rule.account, "%s",
+                     b->account);
+            snprintf(ev.u.set_book_rule.symbol, sizeof ev.u.set_book_rule.symbol, "%s", b->symbol);
+            ev.u.set_book_rule.book = (uint8_t)b->book;
+            ev.u.set_book_rule.max_internal_qty = b->max_internal_qty;
+            rc = journal_config_event(l, &ev, count);
+        }
+    for (uint32_t i = 0; i < c->ninstruments && !rc; i++)
+        /* a new instrument starts without one: journal it only when the config sets one */
+        if (d.hedge[i] == 2 || (d.hedge[i] == 0 && c->instruments[i].hedge_threshold)) {
+            memset(&ev, 0, sizeof ev);
+            ev.type = OMS_EV_SET_HEDGE_THRESHOLD;
+            snprintf(ev.u.set_hedge_threshold.symbol, sizeof ev.u.set_hedge_threshold.symbol, "%s",
+                     c->instruments[i].symbol);
+            ev.u.set_hedge_threshold.threshold = c->instruments[i].hedge_threshold;
+            rc = journal_config_event(l, &ev, count);
+        }
     if (!rc) {
         /* A new journal opens a trading session for today (UTC); later sessions are the
          * operator's (`oms admin session start|end`). */
@@ -563,6 +628,8 @@ out:
     free(d.acct);
     free(d.fx);
     free(d.limit);
+    free(d.rule);
+    free(d.hedge);
     return rc;
 }
 

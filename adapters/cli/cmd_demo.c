@@ -42,10 +42,12 @@ static const char demo_help[] =
     "Starts the live engine, two venue simulators (ALPHA and BETA) and a client load on\n"
     "loopback, with built-in reference data: EURUSD (fx), US500 (cfd), AAPL (equity), ESZ6\n"
     "(future) and BTCUSD (crypto) on both venues, accounts ACC1..ACC4 of clients\n"
-    "CLIENT1..CLIENT4, and risk limits. Runs the load, stops the engine cleanly, verifies the\n"
-    "journal, replays it (the state hash must equal the live engine's, and every checkpoint must\n"
-    "match), writes the reports, and prints orders, fills, rejects by reason, latency\n"
-    "percentiles, throughput and where everything is.\n"
+    "CLIENT1..CLIENT4 (ACC1 and ACC4 A-book, ACC2 B-book, ACC3 hybrid: up to 5 internalized),\n"
+    "a HOUSE account that internalizes and hedges past 15 per instrument, and risk limits.\n"
+    "Runs the load, stops the engine cleanly, verifies the journal, replays it (the state hash\n"
+    "must equal the live engine's, and every checkpoint must match), writes the reports, and\n"
+    "prints orders, fills, rejects by reason, latency percentiles, throughput and where\n"
+    "everything is.\n"
     "\n"
     "  --out DIR          the output directory: must not exist or be empty (default: a new\n"
     "                     ./oms-demo-YYYYMMDD-HHMMSS); the journal goes to DIR/journal\n"
@@ -321,7 +323,7 @@ static int write_config(const char *cmd, const char *path, const char *jdir, con
     for (int c = 1; c <= N_ACCOUNTS; c++)
         fprintf(f, "[client CLIENT%d]\naccounts = ACC1, ACC2, ACC3, ACC4\nmax_msgs_per_sec = %u\n"
                    "max_queue = 5000\n\n", c, rate * 2 + 100);
-    fprintf(f, "[admin ops]\n\n");
+    fprintf(f, "[client DESK]\naccounts = HOUSE\n\n[admin ops]\n\n");
     for (int v = 0; v < 2; v++)
         fprintf(f, "[venue %s]\norder_endpoint = %s\nmd_endpoint = %s\n\n", vnames[v],
                 oms_venue_sim_orders_endpoint(venues[v].sim), oms_venue_sim_md_endpoint(venues[v].sim));
@@ -333,10 +335,18 @@ static int write_config(const char *cmd, const char *path, const char *jdir, con
                 in->price);
         if (in->future)
             fprintf(f, "expiry = %s\n", expiry);
-        fprintf(f, "\n");
+        fprintf(f, "hedge_threshold = 15\n\n");
     }
     for (int a = 1; a <= N_ACCOUNTS; a++)
         fprintf(f, "[account ACC%d]\nbase_ccy = USD\n\n", a);
+    /* ACC1 and ACC4 go to market (A-book); ACC2 is internalized by the house (B-book) when its
+     * order is marketable at the quote; ACC3 is hybrid: up to 5 internalized, larger to market.
+     * The house hedges what nets out past 15 in an instrument. */
+    fprintf(f, "[account HOUSE]\nbase_ccy = USD\n\n"
+               "[routing]\ntiebreakers = fill_ratio, latency, priority\nmax_reroutes = 3\n"
+               "split = true\nhouse_account = HOUSE\n\n"
+               "[book_rule acc2]\naccount = ACC2\nbook = b\n\n"
+               "[book_rule acc3]\naccount = ACC3\nbook = hybrid\nmax_internal_qty = 5\n\n");
     fprintf(f, "[fx EUR/USD]\nrate = 1.085\n\n"
                "[limit btc-size]\nscope = instrument\ntarget = BTCUSD\nkind = max_order_qty\n"
                "value = 8\n\n"

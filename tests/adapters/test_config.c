@@ -89,8 +89,9 @@ static void test_example_parses(void **state)
     assert_int_equal(c2->max_msgs_per_sec, 1000);
     assert_int_equal(c2->max_queue, 1000);
     /* merged from [account ACC3] clients */
-    assert_int_equal(c2->naccounts, 1);
+    assert_int_equal(c2->naccounts, 2);
     assert_string_equal(c2->accounts[0], "ACC3");
+    assert_string_equal(c2->accounts[1], "HOUSE");
 
     assert_int_equal(c->nadmins, 1);
     assert_string_equal(c->admins[0].name, "ops");
@@ -144,7 +145,7 @@ static void test_example_parses(void **state)
     assert_string_equal(btc->venues[1], "XLON");
     assert_int_equal(oms_config_instrument(c, "VOD")->asset_class, OMS_ASSET_EQUITY);
 
-    assert_int_equal(c->naccounts, 3);
+    assert_int_equal(c->naccounts, 4);
     const oms_config_account_t *a1 = oms_config_account(c, "ACC1");
     assert_string_equal(a1->base_ccy, "USD");
     assert_int_equal(a1->status, OMS_ACCOUNT_ACTIVE);
@@ -181,6 +182,23 @@ static void test_example_parses(void **state)
     assert_int_equal(c->limits[3].value, D(100));
     assert_int_equal(c->limits[3].window_ns, 1000000000LL);
     assert_int_equal(c->limits[0].window_ns, 0);
+
+    assert_int_equal(es->hedge_threshold, D(20));
+    assert_int_equal(eu->hedge_threshold, 0);
+    assert_true(c->routing.present);
+    assert_int_equal(c->routing.ntiebreak, 2);
+    assert_int_equal(c->routing.tiebreak[0], OMS_TIEBREAK_LATENCY);
+    assert_int_equal(c->routing.tiebreak[1], OMS_TIEBREAK_PRIORITY);
+    assert_int_equal(c->routing.tiebreak[2], OMS_TIEBREAK_NONE);
+    assert_int_equal(c->routing.max_reroutes, 2);
+    assert_true(c->routing.split);
+    assert_string_equal(c->routing.house_account, "HOUSE");
+    assert_int_equal(c->nbook_rules, 1);
+    assert_string_equal(c->book_rules[0].name, "acc1-es");
+    assert_string_equal(c->book_rules[0].account, "ACC1");
+    assert_string_equal(c->book_rules[0].symbol, "ESZ6");
+    assert_int_equal(c->book_rules[0].book, OMS_BOOK_HYBRID);
+    assert_int_equal(c->book_rules[0].max_internal_qty, D(10));
 
     oms_config_free(c);
     free(path);
@@ -355,7 +373,7 @@ static void test_structure_errors(void **state)
          "engine.ini:%d: [client C2] colour: unknown key"},
         {"", "[desk EQ]\nx = 1\n", "[desk EQ]",
          "engine.ini:%d: [desk EQ]: unknown section (engine, endpoints, security, client, admin, "
-         "venue, instrument, account, fx, limit)"},
+         "venue, instrument, account, fx, limit, routing, book_rule)"},
         {"", "[desk EQ]\n", "[desk EQ]", "engine.ini:%d: [desk EQ]: unknown section"},
         {"", "[account ACC1]\nbase_ccy = EUR\n", "[account ACC1]\nbase_ccy = EUR",
          "engine.ini:%d: [account ACC1]: duplicate section (first at line 19)"},
@@ -397,6 +415,90 @@ static void test_structure_errors(void **state)
                  "engine.ini:%d: line longer than 198 characters (continue a list on indented "
                  "lines)");
     free(long_line);
+    free(t);
+}
+
+/* [routing], [book_rule] and hedge_threshold: what they hold, and each way to get them wrong. */
+static void test_routing_and_books(void **state)
+{
+    (void)state;
+    static const char *const house = "[account HOUSE]\nbase_ccy = USD\nclients = C1\n";
+    char extra[1024];
+    snprintf(extra, sizeof extra,
+             "%s[routing]\nhouse_account = HOUSE\n[book_rule r1]\naccount = ACC1\nbook = b\n"
+             "[book_rule r2]\naccount = ACC1\nsymbol = ESZ6\nbook = hybrid\n"
+             "max_internal_qty = 5\n",
+             house);
+    char *t = edit("", extra);
+    oms_config_t *c = NULL;
+    OMS_ASSERT_OK(oms_config_parse(&c, "engine.ini", t, strlen(t)));
+    /* the defaults of a [routing] that sets only the house */
+    assert_true(c->routing.present);
+    assert_int_equal(c->routing.tiebreak[0], OMS_TIEBREAK_FILL_RATIO);
+    assert_int_equal(c->routing.tiebreak[1], OMS_TIEBREAK_LATENCY);
+    assert_int_equal(c->routing.tiebreak[2], OMS_TIEBREAK_PRIORITY);
+    assert_int_equal(c->routing.max_reroutes, 3);
+    assert_false(c->routing.split);
+    assert_int_equal(c->nbook_rules, 2);
+    assert_string_equal(c->book_rules[0].symbol, "");
+    assert_int_equal(c->book_rules[0].book, OMS_BOOK_B);
+    assert_int_equal(c->book_rules[1].max_internal_qty, D(5));
+    oms_config_free(c);
+    free(t);
+    /* without the section nothing is journaled for it */
+    OMS_ASSERT_OK(oms_config_parse(&c, "engine.ini", BASE, strlen(BASE)));
+    assert_false(c->routing.present);
+    assert_int_equal(c->nbook_rules, 0);
+    oms_config_free(c);
+
+    struct {
+        const char *to, *at, *want;
+    } cases[] = {
+        {"[routing]\ntiebreakers = price\n", "tiebreakers",
+         "engine.ini:%d: [routing] tiebreakers: 'price' is not one of "
+         "none|fill_ratio|latency|priority"},
+        {"[routing]\ntiebreakers = latency, latency\n", "tiebreakers",
+         "engine.ini:%d: [routing] tiebreakers: 'latency' is listed twice"},
+        {"[routing]\ntiebreakers = none\n", "tiebreakers",
+         "engine.ini:%d: [routing] tiebreakers: list the tie-breakers to apply"},
+        {"[routing]\nmax_reroutes = 256\n", "max_reroutes",
+         "engine.ini:%d: [routing] max_reroutes: 256 is out of range 0..255"},
+        {"[routing]\nhouse_account = NOBODY\n", "house_account",
+         "engine.ini:%d: [routing] house_account: NOBODY is no [account]"},
+        {"[account H2]\nbase_ccy = USD\n[routing]\nhouse_account = H2\n", "house_account",
+         "engine.ini:%d: [routing] house_account: [account H2] needs a client"},
+        {"[book_rule r]\nbook = b\n", "[book_rule r]",
+         "engine.ini:%d: [book_rule r] account: missing (required)"},
+        {"[book_rule r]\naccount = ACC9\nbook = a\n", "account = ACC9",
+         "engine.ini:%d: [book_rule r] account: ACC9 is no [account]"},
+        {"[book_rule r]\naccount = ACC1\nsymbol = NOPE\nbook = a\n", "symbol = NOPE",
+         "engine.ini:%d: [book_rule r] symbol: NOPE is no [instrument]"},
+        {"[book_rule r]\naccount = ACC1\nbook = c\n", "book = c",
+         "engine.ini:%d: [book_rule r] book: 'c' is not one of a|b|hybrid"},
+        {"[book_rule r]\naccount = ACC1\nbook = b\n", "book = b",
+         "engine.ini:%d: [book_rule r] book: internalizing needs a house_account in [routing]"},
+        {"[book_rule r]\naccount = ACC1\nbook = hybrid\n", "[book_rule r]",
+         "engine.ini:%d: [book_rule r] max_internal_qty: missing (required for a hybrid book"},
+        {"[book_rule r]\naccount = ACC1\nbook = a\nmax_internal_qty = 3\n", "max_internal_qty",
+         "engine.ini:%d: [book_rule r] max_internal_qty: only a hybrid book takes it"},
+        {"[book_rule r]\naccount = ACC1\nbook = a\n[book_rule s]\naccount = ACC1\nbook = a\n",
+         "[book_rule s]",
+         "engine.ini:%d: [book_rule s] symbol: the same account and instrument as [book_rule r]"},
+        {"[instrument X]\nasset_class = fx\nquote_ccy = USD\ntick_size = 1\nlot_size = 1\n"
+         "venues = V1\nhedge_threshold = 10\n",
+         "hedge_threshold", "engine.ini:%d: [instrument X] hedge_threshold: a hedge threshold "
+                            "needs a house_account in [routing]"},
+        {"[instrument X]\nasset_class = fx\nquote_ccy = USD\ntick_size = 1\nlot_size = 1\n"
+         "venues = V1\nhedge_threshold = -1\n",
+         "hedge_threshold", "engine.ini:%d: [instrument X] hedge_threshold: -1 is below 0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        t = edit("", cases[i].to);
+        expect_error(t, cases[i].at, cases[i].want);
+        free(t);
+    }
+    t = edit("", "[routing]\n[routing]\n");
+    expect_error_off(t, "[routing]", 1, "engine.ini:%d: [routing]: duplicate section");
     free(t);
 }
 
@@ -555,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_base_and_defaults),
         cmocka_unit_test(test_value_errors),
         cmocka_unit_test(test_structure_errors),
+        cmocka_unit_test(test_routing_and_books),
         cmocka_unit_test(test_reference_and_security_errors),
         cmocka_unit_test(test_count_limits),
         cmocka_unit_test(test_lists_continue_on_indented_lines),

@@ -486,6 +486,127 @@ static void test_order_fill_ipc(void **state)
     oms_tmpdir_remove(dir);
 }
 
+static int count_rule(void *ctx, const oms_book_rule_view_t *v)
+{
+    json_t *arr = ctx;
+    json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:I}", "account", v->account, "symbol",
+                                         v->symbol, "book", v->book, "max",
+                                         (json_int_t)v->max_internal_qty));
+    return 0;
+}
+
+static int find_hedge(void *ctx, const oms_instrument_view_t *v)
+{
+    if (strcmp(v->ref->symbol, "EURUSD") == 0)
+        *(int64_t *)ctx = v->hedge_threshold;
+    return 0;
+}
+
+/* Opens the engine on ini, returns how many config events start-up journaled, and stops it. */
+static uint64_t open_count_stop(const char *ini, json_t *rules, int64_t *hedge,
+                                oms_routing_view_t *rv, char *house, size_t cap)
+{
+    oms_config_t *cfg;
+    OMS_ASSERT_OK(oms_config_parse(&cfg, "e2e.ini", ini, strlen(ini)));
+    oms_engine_config_t ec = small_engine();
+    oms_live_options_t o;
+    oms_live_options_init(&o);
+    o.quiet = getenv("OMS_E2E_LOG") == NULL;
+    o.engine_cfg = &ec;
+    oms_live_t *l;
+    oms_live_recovery_t rec;
+    OMS_ASSERT_OK(oms_live_open(&l, cfg, &o, &rec));
+    const oms_engine_t *eng = oms_live_engine(l);
+    json_array_clear(rules);
+    oms_engine_visit_book_rules(eng, count_rule, rules);
+    oms_engine_visit_instruments(eng, find_hedge, hedge);
+    oms_engine_routing(eng, rv);
+    snprintf(house, cap, "%s", rv->house_account);
+    OMS_ASSERT_OK(oms_live_close(l));
+    oms_config_free(cfg);
+    return rec.config_events;
+}
+
+/* The routing policy, book rules and hedge thresholds of the config become journaled events at
+ * start-up where they differ from the journal's state, and only there. */
+static void test_config_routing_events(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 1);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *base = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    static const char *const extra[] = {
+        /* 0: the first start */
+        "[account HOUSE]\nbase_ccy = USD\nclients = CLIENT1\n"
+        "[routing]\ntiebreakers = priority, latency\nmax_reroutes = 2\nsplit = true\n"
+        "house_account = HOUSE\n"
+        "[book_rule b2]\naccount = ACC2\nbook = b\n"
+        "[book_rule h1]\naccount = ACC1\nsymbol = EURUSD\nbook = hybrid\nmax_internal_qty = 5\n",
+        /* 1: a changed hybrid size and a new threshold: two events */
+        "[account HOUSE]\nbase_ccy = USD\nclients = CLIENT1\n"
+        "[routing]\ntiebreakers = priority, latency\nmax_reroutes = 2\nsplit = true\n"
+        "house_account = HOUSE\n"
+        "[book_rule b2]\naccount = ACC2\nbook = b\n"
+        "[book_rule h1]\naccount = ACC1\nsymbol = EURUSD\nbook = hybrid\nmax_internal_qty = 7\n",
+    };
+    char ini[3][12288];
+    snprintf(ini[0], sizeof ini[0], "%s%s", base, extra[0]);
+    snprintf(ini[1], sizeof ini[1], "%s%s", base, extra[1]);
+    /* 2: the same plus a hedge threshold on EURUSD, which is an [instrument] key */
+    snprintf(ini[2], sizeof ini[2], "%s", ini[1]);
+    char *ref = strstr(ini[2], "ref_price = 1.0850\n");
+    assert_non_null(ref);
+    memmove(ref + strlen("ref_price = 1.0850\nhedge_threshold = 30\n"),
+            ref + strlen("ref_price = 1.0850\n"), strlen(ref + strlen("ref_price = 1.0850\n")) + 1);
+    memcpy(ref, "ref_price = 1.0850\nhedge_threshold = 30\n",
+           strlen("ref_price = 1.0850\nhedge_threshold = 30\n"));
+
+    json_t *rules = json_array();
+    int64_t hedge = -1;
+    oms_routing_view_t rv;
+    char house[OMS_ID_CAP];
+    /* a new journal: instrument, 4 accounts, policy, 2 rules, the session (no threshold set) */
+    uint64_t n0 = open_count_stop(ini[0], rules, &hedge, &rv, house, sizeof house);
+    assert_int_equal(n0, 1 + 4 + 1 + 2 + 1);
+    assert_string_equal(house, "HOUSE");
+    assert_int_equal(rv.tiebreak[0], OMS_TIEBREAK_PRIORITY);
+    assert_int_equal(rv.tiebreak[1], OMS_TIEBREAK_LATENCY);
+    assert_int_equal(rv.tiebreak[2], OMS_TIEBREAK_NONE);
+    assert_int_equal(rv.max_reroutes, 2);
+    assert_true(rv.split);
+    assert_int_equal(json_array_size(rules), 2);
+    assert_int_equal(hedge, 0);
+    /* the same config again: nothing */
+    assert_int_equal(open_count_stop(ini[0], rules, &hedge, &rv, house, sizeof house), 0);
+    /* one rule changed: one event, and the engine holds the new size */
+    assert_int_equal(open_count_stop(ini[1], rules, &hedge, &rv, house, sizeof house), 1);
+    bool seen = false;
+    for (size_t i = 0; i < json_array_size(rules); i++) {
+        json_t *r = json_array_get(rules, i);
+        if (strcmp(json_string_value(json_object_get(r, "account")), "ACC1") == 0) {
+            assert_int_equal(json_integer_value(json_object_get(r, "max")), DEC("7"));
+            seen = true;
+        }
+    }
+    assert_true(seen);
+    /* a threshold set: one event; then nothing again */
+    assert_int_equal(open_count_stop(ini[2], rules, &hedge, &rv, house, sizeof house), 1);
+    assert_int_equal(hedge, DEC("30"));
+    assert_int_equal(open_count_stop(ini[2], rules, &hedge, &rv, house, sizeof house), 0);
+    /* and back without it: the threshold is cleared by an event */
+    assert_int_equal(open_count_stop(ini[1], rules, &hedge, &rv, house, sizeof house), 1);
+    assert_int_equal(hedge, 0);
+    json_decref(rules);
+    venue_stop(&v1);
+    free(base);
+    oms_tmpdir_remove(dir);
+}
+
 /* Replace and cancel of a resting order, over tcp; a cancel of an unknown order is refused. */
 static void test_cancel_replace_tcp(void **state)
 {
@@ -1068,6 +1189,7 @@ int main(void)
         cmocka_unit_test(test_dropcopy_gap_recovery),
         cmocka_unit_test(test_rate_and_mass_cancel),
         cmocka_unit_test(test_restart_after_kill9),
+        cmocka_unit_test(test_config_routing_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
