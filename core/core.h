@@ -118,9 +118,12 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
     X(ACTIVE, "active", -1) X(SUSPENDED, "suspended", -1) X(REDUCE_ONLY, "reduce_only", -1)
 #define OMS_ENUM_BOOK(X) X(A, "a", -1) X(B, "b", -1) X(HYBRID, "hybrid", -1)
 #define OMS_ENUM_SIDE(X) X(BUY, "buy", '1') X(SELL, "sell", '2')
+/* trailing_stop (trailing.c): held by the engine, its stop in stop_px, sent to market as a market
+ * order once triggered; FIX 4.4 has no trailing stop type: 'P' (pegged) carries it, with the
+ * offset in PegOffsetValue. */
 #define OMS_ENUM_ORD_TYPE(X)                                                                     \
     X(MARKET, "market", '1') X(LIMIT, "limit", '2') X(STOP, "stop", '3')                           \
-    X(STOP_LIMIT, "stop_limit", '4')
+    X(STOP_LIMIT, "stop_limit", '4') X(TRAILING_STOP, "trailing_stop", 'P')
 #define OMS_ENUM_TIF(X)                                                                          \
     X(DAY, "day", '0') X(GTC, "gtc", '1') X(IOC, "ioc", '3') X(FOK, "fok", '4') X(GTD, "gtd", '6')
 #define OMS_ENUM_LIQUIDITY(X)                                                                    \
@@ -135,9 +138,16 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
     X(PRICE_COLLAR_BPS, "price_collar_bps", -1) X(MAX_OPEN_ORDERS, "max_open_orders", -1)          \
     X(MAX_POSITION, "max_position", -1) X(MAX_GROSS_EXPOSURE, "max_gross_exposure", -1)            \
     X(MAX_NET_EXPOSURE, "max_net_exposure", -1) X(CREDIT_LIMIT, "credit_limit", -1)                \
-    X(DAILY_LOSS, "daily_loss", -1) X(MSG_RATE, "msg_rate", -1) X(RESTRICTED, "restricted", -1)
+    X(DAILY_LOSS, "daily_loss", -1) X(MSG_RATE, "msg_rate", -1) X(RESTRICTED, "restricted", -1)  \
+    X(MAX_INSTRUMENT_SHARE, "max_instrument_share", -1)                                          \
+    X(MAX_VENUE_SHARE, "max_venue_share", -1)
 #define OMS_ENUM_KS_MODE(X) X(HALT, "halt", -1) X(REDUCE_ONLY, "reduce_only", -1)
 #define OMS_ENUM_SESSION_PHASE(X) X(START_OF_DAY, "start_of_day", -1) X(END_OF_DAY, "end_of_day", -1)
+/* An incident's status (incident.c). */
+#define OMS_ENUM_INCIDENT_STATUS(X)                                                              \
+    X(OPEN, "open", -1) X(ASSIGNED, "assigned", -1) X(RESOLVED, "resolved", -1)
+/* How an allocation's shares read (allocation.c): percentages summing to 100, or weights. */
+#define OMS_ENUM_ALLOC_MODE(X) X(PERCENT, "percent", -1) X(WEIGHTS, "weights", -1)
 /* FIX 4.4 ExecType (150) values the engine emits. */
 #define OMS_ENUM_EXEC_TYPE(X)                                                                    \
     X(NEW, "new", '0') X(DONE_FOR_DAY, "done_for_day", '3') X(CANCELED, "canceled", '4')           \
@@ -167,7 +177,8 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
     X(VENUE, "venue", -1) X(SPLIT, "split", -1) X(INTERNAL, "internal", -1) X(NONE, "none", -1)
 #define OMS_ENUM_CANDIDATE(X)                                                                    \
     X(NONE, "none", -1) X(CHOSEN, "chosen", -1) X(ELIGIBLE, "eligible", -1) X(DOWN, "down", -1)    \
-    X(HALTED, "halted", -1) X(NO_QUOTE, "no_quote", -1) X(EXCLUDED, "excluded", -1)
+    X(HALTED, "halted", -1) X(NO_QUOTE, "no_quote", -1) X(EXCLUDED, "excluded", -1)                \
+    X(UNMAPPED, "unmapped", -1) /* a mapped-only venue without a mapping for it (symbology.c) */
 
 /*
  * Why something was rejected (or canceled): one code per check, X(C_NAME, "json", OrdRejReason
@@ -231,7 +242,16 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
     X(INVALID_LIMIT, "invalid_limit", 99, 99)                                                  \
     X(MISSING_FIELD, "missing_field", 99, 99)                                                    \
     X(NO_VENUE, "no_venue", 99, 99)                                                              \
-    X(INVALID_ROUTING, "invalid_routing", 99, 99)
+    X(INVALID_ROUTING, "invalid_routing", 99, 99)                                                \
+    X(INVALID_TRAIL, "invalid_trail", 11, 99)                                                    \
+    X(INVALID_ALLOCATION, "invalid_allocation", 99, 99)                                          \
+    X(INSUFFICIENT_MARGIN, "insufficient_margin", 3, 2)                                          \
+    X(MAX_LEVERAGE, "max_leverage", 3, 2)                                                        \
+    X(MARGIN_CALL, "margin_call", 0, 2)                                                          \
+    X(INSTRUMENT_CONCENTRATION, "instrument_concentration", 3, 2)                                \
+    X(VENUE_CONCENTRATION, "venue_concentration", 3, 2)                                          \
+    X(UNKNOWN_INCIDENT, "unknown_incident", 99, 99)                                              \
+    X(OUTSIDE_SESSION, "outside_session", 2, 2)
 
 #define OMS__DECLARE_ENUM(type, prefix, LIST)                                                    \
     typedef enum { LIST(OMS__ENUM_CONST_##prefix) prefix##COUNT } type;
@@ -254,6 +274,8 @@ int oms_ts_parse(const char *s, size_t len, int64_t *out);
 #define OMS__ENUM_CONST_OMS_TRIGGER_(c, j, f) OMS_TRIGGER_##c,
 #define OMS__ENUM_CONST_OMS_ROUTE_(c, j, f) OMS_ROUTE_##c,
 #define OMS__ENUM_CONST_OMS_CAND_(c, j, f) OMS_CAND_##c,
+#define OMS__ENUM_CONST_OMS_ALLOC_(c, j, f) OMS_ALLOC_##c,
+#define OMS__ENUM_CONST_OMS_INCIDENT_(c, j, f) OMS_INCIDENT_##c,
 #define OMS__ENUM_CONST_OMS_REASON_(c, j, o, x) OMS_REASON_##c,
 
 OMS__DECLARE_ENUM(oms_asset_class_t, OMS_ASSET_, OMS_ENUM_ASSET_CLASS)
@@ -275,6 +297,8 @@ OMS__DECLARE_ENUM(oms_tiebreak_t, OMS_TIEBREAK_, OMS_ENUM_TIEBREAK)
 OMS__DECLARE_ENUM(oms_route_trigger_t, OMS_TRIGGER_, OMS_ENUM_ROUTE_TRIGGER)
 OMS__DECLARE_ENUM(oms_route_action_t, OMS_ROUTE_, OMS_ENUM_ROUTE_ACTION)
 OMS__DECLARE_ENUM(oms_candidate_t, OMS_CAND_, OMS_ENUM_CANDIDATE)
+OMS__DECLARE_ENUM(oms_alloc_mode_t, OMS_ALLOC_, OMS_ENUM_ALLOC_MODE)
+OMS__DECLARE_ENUM(oms_incident_status_t, OMS_INCIDENT_, OMS_ENUM_INCIDENT_STATUS)
 OMS__DECLARE_ENUM(oms_reason_t, OMS_REASON_, OMS_REASONS)
 
 /* An enumeration's names and FIX codes, for generic code (codecs, JSON, FIX). */
@@ -289,7 +313,8 @@ extern const oms_enum_desc_t oms_enum_asset_class, oms_enum_account_status, oms_
     oms_enum_side, oms_enum_ord_type, oms_enum_tif, oms_enum_liquidity, oms_enum_scope,
     oms_enum_limit_kind, oms_enum_ks_mode, oms_enum_session_phase, oms_enum_exec_type,
     oms_enum_ord_status, oms_enum_response_to, oms_enum_reason, oms_enum_venue_status,
-    oms_enum_tiebreak, oms_enum_route_trigger, oms_enum_route_action, oms_enum_candidate;
+    oms_enum_tiebreak, oms_enum_route_trigger, oms_enum_route_action, oms_enum_candidate,
+    oms_enum_alloc_mode, oms_enum_incident_status;
 
 /* The name of value v, or NULL when v is out of range. */
 const char *oms_enum_name(const oms_enum_desc_t *e, unsigned v);
@@ -323,7 +348,17 @@ int oms_reason_fix_cxl_rej(oms_reason_t r);
  * Format history: instrument v2 added ref_price; quote v2 added bid_size and ask_size; type 70
  * checkpoint added; routing added inputs 80-84 (venue_status, routing_policy, set_book_rule,
  * clear_book_rule, set_hedge_threshold) and outputs 507-509 (routing_decision, internal_fill,
- * hedge_order).
+ * hedge_order). Issue 8, orders, venues and risk: ord_type trailing_stop; new_order v2 and
+ * replace_request v2 added trail_offset and trail_bps; output 510 trailing_trigger; new_order v3
+ * added alloc_accounts, alloc_shares (decimal text), alloc_mode and alloc_remainder; output 511
+ * allocation; inputs 85 margin_rule and 86 cash, output 512 margin_call; limit kinds
+ * max_instrument_share and max_venue_share; inputs 87-89 incident_open, incident_assign,
+ * incident_resolve, output 513 incident_status; input 100 venue_symbol, candidate status
+ * unmapped, venue_order v2, venue_cancel v2 and venue_replace v2 added venue_symbol, venue_qty
+ * (and venue_price, venue_stop_px). Issue 8,
+ * calendars and after execution: inputs 90-98 (calendar, holiday, calendar_assign,
+ * settlement_config, settlement_rule, financing_rate, expiry_rule, split, dividend), outputs
+ * 515-518 (settlement, financing, future_expiry, corporate_action), reason outside_session.
  * ------------------------------------------------------------------------------------------- */
 
 #define OMS_ID_CAP 32     /* ClOrdIDs, accounts, clients, exec ids: 31 bytes */
@@ -333,6 +368,7 @@ int oms_reason_fix_cxl_rej(oms_reason_t r);
 #define OMS_TEXT_CAP 64   /* free text: 63 bytes */
 #define OMS_MAX_VENUES 4  /* venues an instrument trades on */
 #define OMS_MAX_ACCOUNT_CLIENTS 8 /* clients entitled to an account */
+#define OMS_MAX_ALLOC 8           /* client accounts of a block order's allocation */
 #define OMS_RATIONALE_CAP 160 /* a routing decision's reason: 159 bytes */
 #define OMS_EVENT_MAX_ENCODED 1024 /* no event's binary form is longer */
 /* The venue named in the reports of a fill the house gave a client from its own book (B-book). */
@@ -391,7 +427,13 @@ typedef enum {
     F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
     F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
     F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
-    F(T, TS, expire_time, 1, 0, 1, NULL)
+    F(T, TS, expire_time, 1, 0, 1, NULL)                                                         \
+    F(T, PRICE, trail_offset, 1, 0, 2, NULL)                                                     \
+    F(T, DEC, trail_bps, 1, 0, 2, NULL)                                                          \
+    F(T, STRLIST, alloc_accounts, OMS_MAX_ALLOC, OMS_ID_CAP, 3, NULL)                            \
+    F(T, STRLIST, alloc_shares, OMS_MAX_ALLOC, OMS_DEC_TEXT_MAX, 3, NULL)                        \
+    F(T, ENUM, alloc_mode, 1, 0, 3, &oms_enum_alloc_mode)                                        \
+    F(T, STR, alloc_remainder, 1, OMS_ID_CAP, 3, NULL)
 #define OMS_FIELDS_cancel_request(F, T)                                                          \
     F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
     F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
@@ -402,7 +444,9 @@ typedef enum {
     F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
     F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
     F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
-    F(T, PRICE, stop_px, 1, 0, 1, NULL)
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
+    F(T, PRICE, trail_offset, 1, 0, 2, NULL)                                                     \
+    F(T, DEC, trail_bps, 1, 0, 2, NULL)
 #define OMS_FIELDS_status_request(F, T)                                                          \
     F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
     F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)
@@ -536,6 +580,16 @@ typedef enum {
     F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)                                                    \
     F(T, DEC, limit_value, 1, 0, 1, NULL)                                                        \
     F(T, DEC, reading, 1, 0, 1, NULL)
+/* Symbology (symbology.c), version 2 of venue_order, venue_cancel and venue_replace: what the
+ * venue is sent, in its own terms: its symbol for the instrument and the quantity and prices
+ * scaled by the venue_symbol mapping (venue_qty = qty * qty_multiplier, venue_price = price *
+ * price_multiplier, each rounded half away from zero at 10^-8); without a mapping the same as
+ * symbol, qty, price and stop_px. The other fields stay in the engine's terms. */
+#define OMS__VENUE_UNITS(F, T)                                                                   \
+    F(T, STR, venue_symbol, 1, OMS_SYMBOL_CAP, 2, NULL)                                          \
+    F(T, QTY, venue_qty, 1, 0, 2, NULL)                                                          \
+    F(T, PRICE, venue_price, 1, 0, 2, NULL)                                                      \
+    F(T, PRICE, venue_stop_px, 1, 0, 2, NULL)
 #define OMS_FIELDS_venue_order(F, T)                                                             \
     F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
     F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
@@ -547,14 +601,17 @@ typedef enum {
     F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
     F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
     F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
-    F(T, TS, expire_time, 1, 0, 1, NULL)
+    F(T, TS, expire_time, 1, 0, 1, NULL)                                                         \
+    OMS__VENUE_UNITS(F, T)
 #define OMS_FIELDS_venue_cancel(F, T)                                                            \
     F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
     F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
     F(T, STR, orig_cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                            \
     F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
     F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
-    F(T, QTY, qty, 1, 0, 1, NULL)
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, STR, venue_symbol, 1, OMS_SYMBOL_CAP, 2, NULL)                                          \
+    F(T, QTY, venue_qty, 1, 0, 2, NULL)
 #define OMS_FIELDS_venue_replace(F, T)                                                           \
     F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
     F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
@@ -565,7 +622,8 @@ typedef enum {
     F(T, ENUM, tif, 1, 0, 1, &oms_enum_tif)                                                      \
     F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
     F(T, PRICE, price, 1, 0, 1, NULL)                                                            \
-    F(T, PRICE, stop_px, 1, 0, 1, NULL)
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
+    OMS__VENUE_UNITS(F, T)
 #define OMS_FIELDS_kill_switch_tripped(F, T)                                                     \
     F(T, ENUM, scope, 1, 0, 1, &oms_enum_scope)                                                  \
     F(T, STR, scope_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
@@ -657,6 +715,278 @@ typedef enum {
     F(T, QTY, position, 1, 0, 1, NULL)                                                           \
     F(T, QTY, working, 1, 0, 1, NULL)                                                            \
     F(T, QTY, threshold, 1, 0, 1, NULL)
+/* ---- orders, venues and risk (A): trailing.c ---- */
+/* A trailing stop triggered (trailing.c): the quote of event quote_seq crossed its stop, and the
+ * order goes to market as a market order for its LeavesQty (its routing_decision and
+ * venue_order(s) follow). Fields: order_id, cl_ord_id, client, account, symbol, side of the
+ * order; qty: its LeavesQty sent to market; quote_seq and quote_venue: the quote that crossed;
+ * quote_px: that quote's bid (a sell) or ask (a buy); ref_px: the highest bid (sell) or lowest
+ * ask (buy) seen since the order was accepted, the stop's reference; stop_px: the stop in force
+ * (ref_px minus the offset for a sell, plus it for a buy, rounded to the tick away from the
+ * market); trail_offset or trail_bps: the offset in price or in basis points (the other is 0). */
+#define OMS_FIELDS_trailing_trigger(F, T)                                                        \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, U64, quote_seq, 1, 0, 1, NULL)                                                          \
+    F(T, STR, quote_venue, 1, OMS_VENUE_CAP, 1, NULL)                                            \
+    F(T, PRICE, quote_px, 1, 0, 1, NULL)                                                         \
+    F(T, PRICE, ref_px, 1, 0, 1, NULL)                                                           \
+    F(T, PRICE, stop_px, 1, 0, 1, NULL)                                                          \
+    F(T, PRICE, trail_offset, 1, 0, 1, NULL)                                                     \
+    F(T, DEC, trail_bps, 1, 0, 1, NULL)
+/* A block order's fill allocated to one of its client accounts (allocation.c): one per account
+ * with a share of the fill, right before the exec_report of the trade (or of its bust or
+ * correction) it allocates. Fields: order_id and cl_ord_id of the block order; exec_id: the
+ * ExecID of the trade report allocated (E<seq>[-k]; a bust or a correction names the trade it
+ * changes, as exec_report's exec_ref_id does); exec_type: trade (a new fill), trade_cancel (the
+ * fill was busted: this account's qty is taken back) or trade_correct (the fill was corrected:
+ * qty and px replace this account's earlier row for exec_id; qty may be 0); block_account: the
+ * order's account; account: the client account; symbol, side; qty: the account's part (a
+ * multiple of the lot size, floored, the remainder to the named account); px: the fill's price;
+ * remainder: 1 on the row of the account that took the rounding remainder. */
+#define OMS_FIELDS_allocation(F, T)                                                              \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, exec_id, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, ENUM, exec_type, 1, 0, 1, &oms_enum_exec_type)                                          \
+    F(T, STR, block_account, 1, OMS_ID_CAP, 1, NULL)                                             \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, px, 1, 0, 1, NULL)                                                               \
+    F(T, BOOL, remainder, 1, 0, 1, NULL)
+/* Margin (margin.c documents the rules). margin_rule: an account's margin for one asset class:
+ * initial_rate and maintenance_rate (fractions of the notional, 0 <= maintenance <= initial <=
+ * 1) and max_leverage (gross notional over equity; 0: no cap); all three 0 clears the rule.
+ * cash: money paid into (amount > 0) or out of (< 0) an account, in its base currency. */
+#define OMS_FIELDS_margin_rule(F, T)                                                             \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, ENUM, asset_class, 1, 0, 1, &oms_enum_asset_class)                                      \
+    F(T, DEC, initial_rate, 1, 0, 1, NULL)                                                       \
+    F(T, DEC, maintenance_rate, 1, 0, 1, NULL)                                                   \
+    F(T, DEC, max_leverage, 1, 0, 1, NULL)
+#define OMS_FIELDS_cash(F, T)                                                                    \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, DEC, amount, 1, 0, 1, NULL)                                                             \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+/* An account entered (on = 1) or left (on = 0) the margin-call state (margin.c): while in it,
+ * the account is reduce-only. Fields, in its base currency ccy: equity = cash + realized +
+ * unrealized; maintenance: the maintenance margin of its positions; initial: the initial
+ * margin of its positions and working orders; cash: what was paid in (cash events). */
+#define OMS_FIELDS_margin_call(F, T)                                                             \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, BOOL, on, 1, 0, 1, NULL)                                                                \
+    F(T, STR, ccy, 1, OMS_CCY_CAP, 1, NULL)                                                      \
+    F(T, DEC, equity, 1, 0, 1, NULL)                                                             \
+    F(T, DEC, maintenance, 1, 0, 1, NULL)                                                        \
+    F(T, DEC, initial, 1, 0, 1, NULL)                                                            \
+    F(T, DEC, cash, 1, 0, 1, NULL)                                                               \
+    F(T, DEC, realized, 1, 0, 1, NULL)                                                           \
+    F(T, DEC, unrealized, 1, 0, 1, NULL)
+/* Incidents (incident.c): opened (id: unique among the incidents kept; kind, e.g. "break" or
+ * "alert"; ref: what it is about, e.g. an OrderID or ExecID; text; who opened it), assigned
+ * (to whom, by whom; again to reassign) and resolved (by whom, why). Each accepted change is an
+ * incident_status output; an invalid one is an input_rejected (unknown_incident,
+ * invalid_transition, missing_field, capacity). */
+#define OMS_FIELDS_incident_open(F, T)                                                           \
+    F(T, STR, id, 1, OMS_ID_CAP, 1, NULL)                                                        \
+    F(T, STR, kind, 1, OMS_ID_CAP, 1, NULL)                                                      \
+    F(T, STR, ref, 1, OMS_ID_CAP, 1, NULL)                                                       \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)                                                    \
+    F(T, STR, who, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_incident_assign(F, T)                                                         \
+    F(T, STR, id, 1, OMS_ID_CAP, 1, NULL)                                                        \
+    F(T, STR, to, 1, OMS_ID_CAP, 1, NULL)                                                        \
+    F(T, STR, who, 1, OMS_ID_CAP, 1, NULL)
+#define OMS_FIELDS_incident_resolve(F, T)                                                        \
+    F(T, STR, id, 1, OMS_ID_CAP, 1, NULL)                                                        \
+    F(T, STR, who, 1, OMS_ID_CAP, 1, NULL)                                                       \
+    F(T, STR, why, 1, OMS_TEXT_CAP, 1, NULL)
+/* An incident's status after an accepted change: id, kind, ref; status (open, assigned,
+ * resolved); who made the change; assignee (the latest, "" before any); text: the opening text
+ * for open, the reason for resolved, "" for assigned; opened_seq: the seq of its opening;
+ * seq: the seq of this change. */
+#define OMS_FIELDS_incident_status(F, T)                                                         \
+    F(T, STR, id, 1, OMS_ID_CAP, 1, NULL)                                                        \
+    F(T, STR, kind, 1, OMS_ID_CAP, 1, NULL)                                                      \
+    F(T, STR, ref, 1, OMS_ID_CAP, 1, NULL)                                                       \
+    F(T, ENUM, status, 1, 0, 1, &oms_enum_incident_status)                                       \
+    F(T, STR, who, 1, OMS_ID_CAP, 1, NULL)                                                       \
+    F(T, STR, assignee, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)                                                    \
+    F(T, U64, opened_seq, 1, 0, 1, NULL)                                                         \
+    F(T, U64, seq, 1, 0, 1, NULL)
+/* Symbology (symbology.c). With a symbol: the venue's own symbol for the instrument and its
+ * scaling (venue_price = price * price_multiplier, venue_qty = qty * qty_multiplier; both above
+ * 0 and at most 1000); an empty venue_symbol removes the mapping. With an empty symbol: the
+ * venue's rule, mapped_only: an instrument without a mapping is never routed there. */
+#define OMS_FIELDS_venue_symbol(F, T)                                                            \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, STR, venue_symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                          \
+    F(T, DEC, price_multiplier, 1, 0, 1, NULL)                                                   \
+    F(T, DEC, qty_multiplier, 1, 0, 1, NULL)                                                     \
+    F(T, BOOL, mapped_only, 1, 0, 1, NULL)
+
+/* ---- calendars and after execution (B): calendar.c, settlement.c, lifecycle.c ---- */
+/* A trading calendar (calendar.c): its weekly sessions in UTC minutes, one per weekday: the
+ * session of a day opens at <day>_open minutes after that day's midnight and closes at <day>_close
+ * (above 1440 it closes the next day, at most 2880; open == close: no session that day);
+ * settle_days: the T+n of the equities traded on it. A new event for the same name replaces its
+ * hours (its holidays stay). Hours are UTC: a daylight-saving change is a new calendar event. */
+#define OMS_FIELDS_calendar(F, T)                                                                \
+    F(T, STR, calendar, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, U8, settle_days, 1, 0, 1, NULL)                                                         \
+    F(T, U16, mon_open, 1, 0, 1, NULL)                                                           \
+    F(T, U16, mon_close, 1, 0, 1, NULL)                                                          \
+    F(T, U16, tue_open, 1, 0, 1, NULL)                                                           \
+    F(T, U16, tue_close, 1, 0, 1, NULL)                                                          \
+    F(T, U16, wed_open, 1, 0, 1, NULL)                                                           \
+    F(T, U16, wed_close, 1, 0, 1, NULL)                                                          \
+    F(T, U16, thu_open, 1, 0, 1, NULL)                                                           \
+    F(T, U16, thu_close, 1, 0, 1, NULL)                                                          \
+    F(T, U16, fri_open, 1, 0, 1, NULL)                                                           \
+    F(T, U16, fri_close, 1, 0, 1, NULL)                                                          \
+    F(T, U16, sat_open, 1, 0, 1, NULL)                                                           \
+    F(T, U16, sat_close, 1, 0, 1, NULL)                                                          \
+    F(T, U16, sun_open, 1, 0, 1, NULL)                                                           \
+    F(T, U16, sun_close, 1, 0, 1, NULL)
+/* A holiday of a calendar: date (YYYYMMDD) is the trading date whose session does not open
+ * (early_close 0) or closes early at early_close minutes after that date's midnight (UTC); either
+ * way, when early_close is 0, no settlement falls on it. remove: takes the date off again. */
+#define OMS_FIELDS_holiday(F, T)                                                                 \
+    F(T, STR, calendar, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, U32, date, 1, 0, 1, NULL)                                                               \
+    F(T, U16, early_close, 1, 0, 1, NULL)                                                        \
+    F(T, BOOL, remove, 1, 0, 1, NULL)
+/* Which calendar an instrument trades on: symbol's own (symbol set), else its asset class's;
+ * calendar "" removes the assignment. An instrument's own assignment wins over its class's. */
+#define OMS_FIELDS_calendar_assign(F, T)                                                         \
+    F(T, STR, calendar, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, ENUM, asset_class, 1, 0, 1, &oms_enum_asset_class)                                      \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)
+/* Firm-wide: whether every execution gets a settlement output (off until journaled, so a journal
+ * without it replays to the same outputs as before settlement existed). */
+#define OMS_FIELDS_settlement_config(F, T) F(T, BOOL, on, 1, 0, 1, NULL)
+/* An instrument's own settlement cycle, replacing its asset class's rule (settlement.c): T+
+ * settle_days, skipping weekends and the holidays of its calendar and of the calendars listed;
+ * clear: back to the asset class's rule. */
+#define OMS_FIELDS_settlement_rule(F, T)                                                         \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, U8, settle_days, 1, 0, 1, NULL)                                                         \
+    F(T, STRLIST, calendars, 2, OMS_ID_CAP, 1, NULL)                                             \
+    F(T, BOOL, clear, 1, 0, 1, NULL)
+/* Overnight financing of an FX or CFD instrument (lifecycle.c), charged at each end_of_day
+ * session event to every open position: per_annum 0: long_rate and short_rate are swap points,
+ * the amount of quote currency per unit of position per night; 1: annual rates on the notional at
+ * the valuation price, ACT/365. Positive: credited to the holder; negative: charged. */
+#define OMS_FIELDS_financing_rate(F, T)                                                          \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, BOOL, per_annum, 1, 0, 1, NULL)                                                         \
+    F(T, DEC, long_rate, 1, 0, 1, NULL)                                                          \
+    F(T, DEC, short_rate, 1, 0, 1, NULL)
+/* What a future's positions become at its expiry (lifecycle.c): rolled into roll_to (another
+ * future), or closed at the last valuation price when roll_to is "" (the default). */
+#define OMS_FIELDS_expiry_rule(F, T)                                                             \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, STR, roll_to, 1, OMS_SYMBOL_CAP, 1, NULL)
+/* Corporate actions of an equity (lifecycle.c), applied at the start_of_day session event of
+ * ex_date (at once when that day has started): a split gives ratio new shares per share (2: two
+ * for one; 0.5: one for two); a cash dividend pays amount (quote currency) per share held. */
+#define OMS_FIELDS_split(F, T)                                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, U32, ex_date, 1, 0, 1, NULL)                                                            \
+    F(T, DEC, ratio, 1, 0, 1, NULL)
+#define OMS_FIELDS_dividend(F, T)                                                                \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, U32, ex_date, 1, 0, 1, NULL)                                                            \
+    F(T, DEC, amount, 1, 0, 1, NULL)
+/* Output: the settlement of one execution, emitted after the event's other outputs, one per
+ * trade, bust or correction reported (exec_report trade, trade_cancel, trade_correct) while
+ * settlement_config is on. exec_id: the ExecID of that report; ref_exec_id: "" for a trade, the
+ * trade busted (cancel 1) or corrected (cancel 0: this row replaces it); a block order's
+ * execution gives one row per allocated account instead (from its allocation outputs: account,
+ * qty and px are the allocation's), so key rows by (exec_id, account); order_id, cl_ord_id,
+ * client, account, symbol, side, venue: as in the report; asset_class: the instrument's; qty, px:
+ * the execution's (a bust: the busted ones); trade_date, settle_date: YYYYMMDD, computed at the
+ * event (a bust's or correction's own: the trade's are on the row ref_exec_id names);
+ * settle_days: the n of T+n applied (settle_date 0: no business day found); currency: the quote
+ * currency; gross: qty * px * multiplier in currency (0 when it does not fit a decimal). */
+#define OMS_FIELDS_settlement(F, T)                                                              \
+    F(T, STR, exec_id, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, ref_exec_id, 1, OMS_ID_CAP, 1, NULL)                                               \
+    F(T, BOOL, cancel, 1, 0, 1, NULL)                                                            \
+    F(T, STR, order_id, 1, OMS_ID_CAP, 1, NULL)                                                  \
+    F(T, STR, cl_ord_id, 1, OMS_ID_CAP, 1, NULL)                                                 \
+    F(T, STR, client, 1, OMS_ID_CAP, 1, NULL)                                                    \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, asset_class, 1, 0, 1, &oms_enum_asset_class)                                      \
+    F(T, ENUM, side, 1, 0, 1, &oms_enum_side)                                                    \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, px, 1, 0, 1, NULL)                                                               \
+    F(T, STR, venue, 1, OMS_VENUE_CAP, 1, NULL)                                                  \
+    F(T, U32, trade_date, 1, 0, 1, NULL)                                                         \
+    F(T, U32, settle_date, 1, 0, 1, NULL)                                                        \
+    F(T, U8, settle_days, 1, 0, 1, NULL)                                                         \
+    F(T, STR, currency, 1, OMS_CCY_CAP, 1, NULL)                                                 \
+    F(T, DEC, gross, 1, 0, 1, NULL)
+/* Output: overnight financing of one position at the daily roll. account, symbol, asset_class;
+ * trade_date: the day rolled (YYYYMMDD); qty: the position (signed); px: the valuation price
+ * (per_annum) or 0; per_annum and rate: the rate applied (the long or the short one); nights: the
+ * nights charged (3 over a weekend); amount: credited (negative: charged) to the position's
+ * realized PnL, in currency (the quote currency). */
+#define OMS_FIELDS_financing(F, T)                                                               \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, ENUM, asset_class, 1, 0, 1, &oms_enum_asset_class)                                      \
+    F(T, U32, trade_date, 1, 0, 1, NULL)                                                         \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, px, 1, 0, 1, NULL)                                                               \
+    F(T, BOOL, per_annum, 1, 0, 1, NULL)                                                         \
+    F(T, DEC, rate, 1, 0, 1, NULL)                                                               \
+    F(T, U16, nights, 1, 0, 1, NULL)                                                             \
+    F(T, DEC, amount, 1, 0, 1, NULL)                                                             \
+    F(T, STR, currency, 1, OMS_CCY_CAP, 1, NULL)
+/* Output: a future expired with a position open: account, symbol; qty: the position closed
+ * (signed); px: the price it was closed at (the last valuation price); realized: the PnL that
+ * close realized (quote currency); rolled: the same quantity was opened in roll_to at roll_px
+ * (that future's valuation price); text: why a configured roll did not happen. Its working
+ * orders are canceled by the engine (venue_cancel, then exec_report expired). */
+#define OMS_FIELDS_future_expiry(F, T)                                                           \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, QTY, qty, 1, 0, 1, NULL)                                                                \
+    F(T, PRICE, px, 1, 0, 1, NULL)                                                               \
+    F(T, DEC, realized, 1, 0, 1, NULL)                                                           \
+    F(T, BOOL, rolled, 1, 0, 1, NULL)                                                            \
+    F(T, STR, roll_to, 1, OMS_SYMBOL_CAP, 1, NULL)                                               \
+    F(T, PRICE, roll_px, 1, 0, 1, NULL)                                                          \
+    F(T, STR, text, 1, OMS_TEXT_CAP, 1, NULL)
+/* Output: a corporate action applied to one position: account, symbol, ex_date; split: 1 for a
+ * split (ratio), 0 for a dividend (amount per share); old_qty/new_qty and old_avg_px/new_avg_px:
+ * the position before and after; cash: credited to its realized PnL (a dividend, or the cash in
+ * lieu of a fractional share at the valuation price), in currency (the quote currency). Each
+ * working order the split adjusts gets an exec_report restated (text "split"). */
+#define OMS_FIELDS_corporate_action(F, T)                                                        \
+    F(T, STR, account, 1, OMS_ID_CAP, 1, NULL)                                                   \
+    F(T, STR, symbol, 1, OMS_SYMBOL_CAP, 1, NULL)                                                \
+    F(T, U32, ex_date, 1, 0, 1, NULL)                                                            \
+    F(T, BOOL, split, 1, 0, 1, NULL)                                                             \
+    F(T, DEC, ratio, 1, 0, 1, NULL)                                                              \
+    F(T, DEC, amount, 1, 0, 1, NULL)                                                             \
+    F(T, QTY, old_qty, 1, 0, 1, NULL)                                                            \
+    F(T, QTY, new_qty, 1, 0, 1, NULL)                                                            \
+    F(T, PRICE, old_avg_px, 1, 0, 1, NULL)                                                       \
+    F(T, PRICE, new_avg_px, 1, 0, 1, NULL)                                                       \
+    F(T, DEC, cash, 1, 0, 1, NULL)                                                               \
+    F(T, STR, currency, 1, OMS_CCY_CAP, 1, NULL)
 
 /*
  * X(number, C_NAME, name, version, direction, FIELDS, struct name). Several types share a field
@@ -669,10 +999,10 @@ typedef enum {
     X(4, FIRM, firm, 1, OMS_DIR_IN, OMS_FIELDS_firm, firm)                                       \
     X(10, QUOTE, quote, 2, OMS_DIR_IN, OMS_FIELDS_quote, quote)                                  \
     X(11, MARK, mark, 1, OMS_DIR_IN, OMS_FIELDS_mark, mark)                                      \
-    X(20, NEW_ORDER, new_order, 1, OMS_DIR_IN, OMS_FIELDS_new_order, new_order)                  \
+    X(20, NEW_ORDER, new_order, 3, OMS_DIR_IN, OMS_FIELDS_new_order, new_order)                  \
     X(21, CANCEL_REQUEST, cancel_request, 1, OMS_DIR_IN, OMS_FIELDS_cancel_request,              \
       cancel_request)                                                                            \
-    X(22, REPLACE_REQUEST, replace_request, 1, OMS_DIR_IN, OMS_FIELDS_replace_request,           \
+    X(22, REPLACE_REQUEST, replace_request, 2, OMS_DIR_IN, OMS_FIELDS_replace_request,           \
       replace_request)                                                                           \
     X(23, STATUS_REQUEST, status_request, 1, OMS_DIR_IN, OMS_FIELDS_status_request,              \
       status_request)                                                                            \
@@ -711,11 +1041,36 @@ typedef enum {
       clear_book_rule)                                                                           \
     X(84, SET_HEDGE_THRESHOLD, set_hedge_threshold, 1, OMS_DIR_IN,                               \
       OMS_FIELDS_set_hedge_threshold, set_hedge_threshold)                                       \
+    /* orders, venues and risk (A) */                                                           \
+    X(85, MARGIN_RULE, margin_rule, 1, OMS_DIR_IN, OMS_FIELDS_margin_rule, margin_rule)          \
+    X(86, CASH, cash, 1, OMS_DIR_IN, OMS_FIELDS_cash, cash)                                      \
+    X(87, INCIDENT_OPEN, incident_open, 1, OMS_DIR_IN, OMS_FIELDS_incident_open, incident_open)  \
+    X(88, INCIDENT_ASSIGN, incident_assign, 1, OMS_DIR_IN, OMS_FIELDS_incident_assign,           \
+      incident_assign)                                                                           \
+    X(89, INCIDENT_RESOLVE, incident_resolve, 1, OMS_DIR_IN, OMS_FIELDS_incident_resolve,        \
+      incident_resolve)                                                                          \
+    /* calendars and after execution (B) */                                                      \
+    X(90, CALENDAR, calendar, 1, OMS_DIR_IN, OMS_FIELDS_calendar, calendar)                      \
+    X(91, HOLIDAY, holiday, 1, OMS_DIR_IN, OMS_FIELDS_holiday, holiday)                          \
+    X(92, CALENDAR_ASSIGN, calendar_assign, 1, OMS_DIR_IN, OMS_FIELDS_calendar_assign,           \
+      calendar_assign)                                                                           \
+    X(93, SETTLEMENT_CONFIG, settlement_config, 1, OMS_DIR_IN, OMS_FIELDS_settlement_config,     \
+      settlement_config)                                                                         \
+    X(94, SETTLEMENT_RULE, settlement_rule, 1, OMS_DIR_IN, OMS_FIELDS_settlement_rule,           \
+      settlement_rule)                                                                           \
+    X(95, FINANCING_RATE, financing_rate, 1, OMS_DIR_IN, OMS_FIELDS_financing_rate,              \
+      financing_rate)                                                                            \
+    X(96, EXPIRY_RULE, expiry_rule, 1, OMS_DIR_IN, OMS_FIELDS_expiry_rule, expiry_rule)          \
+    X(97, SPLIT, split, 1, OMS_DIR_IN, OMS_FIELDS_split, split)                                   \
+    X(98, DIVIDEND, dividend, 1, OMS_DIR_IN, OMS_FIELDS_dividend, dividend)                      \
+    /* orders, venues and risk (A): 85..89 could not hold A's six inputs, so venue_symbol took  \
+     * 100; here because the table is in increasing type number (events.c searches it) */     \
+    X(100, VENUE_SYMBOL, venue_symbol, 1, OMS_DIR_IN, OMS_FIELDS_venue_symbol, venue_symbol)     \
     X(500, EXEC_REPORT, exec_report, 1, OMS_DIR_OUT, OMS_FIELDS_exec_report, exec_report)        \
     X(501, CANCEL_REJECT, cancel_reject, 1, OMS_DIR_OUT, OMS_FIELDS_cancel_reject, cancel_reject) \
-    X(502, VENUE_ORDER, venue_order, 1, OMS_DIR_OUT, OMS_FIELDS_venue_order, venue_order)        \
-    X(503, VENUE_CANCEL, venue_cancel, 1, OMS_DIR_OUT, OMS_FIELDS_venue_cancel, venue_cancel)    \
-    X(504, VENUE_REPLACE, venue_replace, 1, OMS_DIR_OUT, OMS_FIELDS_venue_replace, venue_replace) \
+    X(502, VENUE_ORDER, venue_order, 2, OMS_DIR_OUT, OMS_FIELDS_venue_order, venue_order)        \
+    X(503, VENUE_CANCEL, venue_cancel, 2, OMS_DIR_OUT, OMS_FIELDS_venue_cancel, venue_cancel)    \
+    X(504, VENUE_REPLACE, venue_replace, 2, OMS_DIR_OUT, OMS_FIELDS_venue_replace, venue_replace) \
     X(505, KILL_SWITCH_TRIPPED, kill_switch_tripped, 1, OMS_DIR_OUT,                             \
       OMS_FIELDS_kill_switch_tripped, kill_switch_tripped)                                       \
     X(506, INPUT_REJECTED, input_rejected, 1, OMS_DIR_OUT, OMS_FIELDS_input_rejected,            \
@@ -723,7 +1078,20 @@ typedef enum {
     X(507, ROUTING_DECISION, routing_decision, 1, OMS_DIR_OUT, OMS_FIELDS_routing_decision,      \
       routing_decision)                                                                          \
     X(508, INTERNAL_FILL, internal_fill, 1, OMS_DIR_OUT, OMS_FIELDS_internal_fill, internal_fill) \
-    X(509, HEDGE_ORDER, hedge_order, 1, OMS_DIR_OUT, OMS_FIELDS_hedge_order, hedge_order)
+    X(509, HEDGE_ORDER, hedge_order, 1, OMS_DIR_OUT, OMS_FIELDS_hedge_order, hedge_order)        \
+    /* orders, venues and risk (A) */                                                           \
+    X(510, TRAILING_TRIGGER, trailing_trigger, 1, OMS_DIR_OUT, OMS_FIELDS_trailing_trigger,      \
+      trailing_trigger)                                                                          \
+    X(511, ALLOCATION, allocation, 1, OMS_DIR_OUT, OMS_FIELDS_allocation, allocation)            \
+    X(512, MARGIN_CALL, margin_call, 1, OMS_DIR_OUT, OMS_FIELDS_margin_call, margin_call)        \
+    X(513, INCIDENT_STATUS, incident_status, 1, OMS_DIR_OUT, OMS_FIELDS_incident_status,         \
+      incident_status)                                                                           \
+    /* calendars and after execution (B) */                                                      \
+    X(515, SETTLEMENT, settlement, 1, OMS_DIR_OUT, OMS_FIELDS_settlement, settlement)            \
+    X(516, FINANCING, financing, 1, OMS_DIR_OUT, OMS_FIELDS_financing, financing)                \
+    X(517, FUTURE_EXPIRY, future_expiry, 1, OMS_DIR_OUT, OMS_FIELDS_future_expiry, future_expiry) \
+    X(518, CORPORATE_ACTION, corporate_action, 1, OMS_DIR_OUT, OMS_FIELDS_corporate_action,      \
+      corporate_action)
 
 /* Event type numbers: OMS_EV_NEW_ORDER == 20, ... */
 #define OMS__EV_NUM(num, C, name, ver, dir, FIELDS, st) OMS_EV_##C = num,
@@ -785,6 +1153,29 @@ OMS__STRUCTS(OMS_FIELDS_input_rejected, input_rejected)
 OMS__STRUCTS(OMS_FIELDS_routing_decision, routing_decision)
 OMS__STRUCTS(OMS_FIELDS_internal_fill, internal_fill)
 OMS__STRUCTS(OMS_FIELDS_hedge_order, hedge_order)
+OMS__STRUCTS(OMS_FIELDS_trailing_trigger, trailing_trigger)
+OMS__STRUCTS(OMS_FIELDS_allocation, allocation)
+OMS__STRUCTS(OMS_FIELDS_margin_rule, margin_rule)
+OMS__STRUCTS(OMS_FIELDS_cash, cash)
+OMS__STRUCTS(OMS_FIELDS_margin_call, margin_call)
+OMS__STRUCTS(OMS_FIELDS_incident_open, incident_open)
+OMS__STRUCTS(OMS_FIELDS_incident_assign, incident_assign)
+OMS__STRUCTS(OMS_FIELDS_incident_resolve, incident_resolve)
+OMS__STRUCTS(OMS_FIELDS_incident_status, incident_status)
+OMS__STRUCTS(OMS_FIELDS_venue_symbol, venue_symbol)
+OMS__STRUCTS(OMS_FIELDS_calendar, calendar)
+OMS__STRUCTS(OMS_FIELDS_holiday, holiday)
+OMS__STRUCTS(OMS_FIELDS_calendar_assign, calendar_assign)
+OMS__STRUCTS(OMS_FIELDS_settlement_config, settlement_config)
+OMS__STRUCTS(OMS_FIELDS_settlement_rule, settlement_rule)
+OMS__STRUCTS(OMS_FIELDS_financing_rate, financing_rate)
+OMS__STRUCTS(OMS_FIELDS_expiry_rule, expiry_rule)
+OMS__STRUCTS(OMS_FIELDS_split, split)
+OMS__STRUCTS(OMS_FIELDS_dividend, dividend)
+OMS__STRUCTS(OMS_FIELDS_settlement, settlement)
+OMS__STRUCTS(OMS_FIELDS_financing, financing)
+OMS__STRUCTS(OMS_FIELDS_future_expiry, future_expiry)
+OMS__STRUCTS(OMS_FIELDS_corporate_action, corporate_action)
 #undef OMS__STRUCTS
 
 /* An event: its type number and, in the member named like the type, its fields
@@ -900,6 +1291,9 @@ typedef struct oms_engine_config {
     uint32_t max_legs;         /* default 524288: child (venue) orders of the orders held;
                                   max_legs + 4 * (max_instruments + 1) < 2^20 */
     uint32_t max_book_rules;   /* default 16384: book rules (account x instrument) */
+    uint32_t max_incidents;    /* default 1024: incidents kept (resolved ones leave at the start
+                                  of the day) */
+    uint32_t max_allocations;  /* default 16384: allocations of the block orders held */
     /* Where the pools and maps come from: pool_alloc returns `size` zeroed bytes (NULL when it
      * cannot), pool_free releases them. NULL for calloc and free. A deployment can pass an
      * allocator that uses huge pages or locked memory; core itself makes no system call. */
@@ -1087,6 +1481,16 @@ typedef struct oms_order_view {
     int64_t idle_qty;             /* part of LeavesQty at no venue (awaiting a re-route, or not
                                      to be placed again) */
     uint32_t reroutes;
+    /* a trailing stop (trailing.c): its trail (offset or bps), its reference (highest bid / lowest
+     * ask seen), whether the engine still holds it, and the quote that triggered it (0: none) */
+    int64_t trail_offset, trail_bps, trail_ref;
+    int trail_held;
+    uint64_t trail_trigger_seq;
+    /* a block order's allocation (allocation.c): n_alloc client accounts and their shares (read
+     * as alloc_mode says), and the slot of the one that takes the rounding remainder */
+    uint8_t n_alloc, alloc_mode, alloc_remainder;
+    const char *alloc_accounts[OMS_MAX_ALLOC];
+    int64_t alloc_shares[OMS_MAX_ALLOC];
 } oms_order_view_t;
 int oms_engine_visit_orders(const oms_engine_t *e, int (*cb)(void *, const oms_order_view_t *),
                             void *ctx);
@@ -1139,6 +1543,7 @@ typedef struct oms_venue_view {
     int64_t fill_ratio, reject_ratio;
     int64_t ack_latency_ns, fill_latency_ns;
     uint64_t ack_samples, fill_samples;
+    int mapped_only; /* symbology.c: only instruments mapped at it are routed there */
 } oms_venue_view_t;
 int oms_engine_visit_venues(const oms_engine_t *e, int (*cb)(void *, const oms_venue_view_t *),
                             void *ctx);
@@ -1161,5 +1566,110 @@ typedef struct oms_book_rule_view {
 } oms_book_rule_view_t;
 int oms_engine_visit_book_rules(const oms_engine_t *e,
                                 int (*cb)(void *, const oms_book_rule_view_t *), void *ctx);
+
+/* An account's margin (margin.c): its cash, its rules per asset class, whether it is in a margin
+ * call, and its figures now in its base currency (ok = 0 when a price or rate is missing).
+ * Visited for the accounts with a rule or cash, in creation order. */
+typedef struct oms_margin_view {
+    const char *account, *ccy;
+    int64_t cash;
+    int in_call;
+    uint64_t call_seq; /* when it last entered or left a call; 0: never */
+    int ok;
+    int64_t equity, realized, unrealized, initial, maintenance;
+    uint8_t n_rules;
+    struct {
+        uint8_t asset_class; /* oms_asset_class_t */
+        int64_t initial_rate, maintenance_rate, max_leverage;
+        uint64_t since_seq;
+    } rules[OMS_ASSET_COUNT];
+} oms_margin_view_t;
+int oms_engine_visit_margin(const oms_engine_t *e, int (*cb)(void *, const oms_margin_view_t *),
+                            void *ctx);
+
+/* An incident (incident.c), in the order they were opened. */
+typedef struct oms_incident_view {
+    const char *id, *kind, *ref, *text, *opened_by, *assignee, *updated_by, *why;
+    uint8_t status; /* oms_incident_status_t */
+    uint64_t opened_seq, updated_seq;
+    int64_t opened_ts, updated_ts;
+} oms_incident_view_t;
+int oms_engine_visit_incidents(const oms_engine_t *e,
+                               int (*cb)(void *, const oms_incident_view_t *), void *ctx);
+
+/* A venue's symbol for an instrument and its scaling (symbology.c), instruments in creation
+ * order, each's mappings in the order they were first made. */
+typedef struct oms_venue_symbol_view {
+    const char *venue, *symbol, *venue_symbol;
+    int64_t price_multiplier, qty_multiplier;
+    uint64_t since_seq;
+} oms_venue_symbol_view_t;
+int oms_engine_visit_venue_symbols(const oms_engine_t *e,
+                                   int (*cb)(void *, const oms_venue_symbol_view_t *), void *ctx);
+
+/* ---- calendars and after execution (B): life_state.c ---------------------------------------- */
+
+/* A calendar: its weekly hours (Monday first, minutes after that day's midnight UTC; open ==
+ * close: no session) and the asset classes it is the calendar of (bit k: class k). */
+typedef struct oms_calendar_view {
+    const char *name;
+    uint8_t settle_days;
+    uint16_t open[7], close[7];
+    uint8_t classes;
+} oms_calendar_view_t;
+int oms_engine_visit_calendars(const oms_engine_t *e,
+                               int (*cb)(void *, const oms_calendar_view_t *), void *ctx);
+
+/* A holiday, by calendar (creation order) then date. early_close 0: closed all day. */
+typedef struct oms_holiday_view {
+    const char *calendar;
+    uint32_t date;
+    uint16_t early_close;
+} oms_holiday_view_t;
+int oms_engine_visit_holidays(const oms_engine_t *e, int (*cb)(void *, const oms_holiday_view_t *),
+                              void *ctx);
+
+/* An instrument's calendar, session (at the engine's last event time), settlement cycle,
+ * financing and expiry, in creation order. */
+typedef struct oms_instrument_life_view {
+    const char *symbol;
+    const char *calendar;        /* the one that applies ("" none) */
+    int own_calendar;            /* its own assignment (else its asset class's) */
+    int session_open;
+    int64_t session_end;         /* while open */
+    uint32_t trading_date;       /* of that session; 0 when closed */
+    uint8_t settle_days;         /* the T+n applied */
+    int settle_own;              /* a settlement_rule sets it */
+    int financing, per_annum;
+    int64_t long_rate, short_rate;
+    const char *roll_to;         /* "" : closed at expiry */
+    int64_t expiry_done;         /* the expiry processed (0: none) */
+} oms_instrument_life_view_t;
+int oms_engine_visit_instrument_life(const oms_engine_t *e,
+                                     int (*cb)(void *, const oms_instrument_life_view_t *),
+                                     void *ctx);
+
+/* A corporate action waiting for its ex-date, in journal order. */
+typedef struct oms_corp_action_view {
+    const char *symbol;
+    uint32_t ex_date;
+    int split;                   /* 1: a split (value: ratio); 0: a dividend (value per share) */
+    int64_t value;
+    uint64_t seq;
+} oms_corp_action_view_t;
+int oms_engine_visit_corp_actions(const oms_engine_t *e,
+                                  int (*cb)(void *, const oms_corp_action_view_t *), void *ctx);
+
+/* A live day order that expires at its own session's end, in sequence order. */
+typedef struct oms_day_end_view {
+    char order_id[OMS_ID_CAP];
+    const char *cl_ord_id;
+    int64_t session_end;
+} oms_day_end_view_t;
+int oms_engine_visit_day_ends(const oms_engine_t *e, int (*cb)(void *, const oms_day_end_view_t *),
+                              void *ctx);
+
+/* Whether settlement outputs are on (settlement_config). */
+int oms_engine_settlement_on(const oms_engine_t *e);
 
 #endif /* OMS_CORE_H */

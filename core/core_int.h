@@ -107,6 +107,8 @@ typedef struct oms_venue_stats {
 
 typedef struct oms_venue {
     char name[OMS_VENUE_CAP];
+    uint8_t mapped_only; /* symbology.c: unmapped instruments are never routed here */
+    uint64_t mapped_only_seq;
     uint8_t status; /* oms_venue_status_t */
     uint64_t status_seq;
     char status_text[OMS_TEXT_CAP];
@@ -125,6 +127,56 @@ typedef struct oms_client {
     oms_limits_t limits;
 } oms_client_t;
 
+/* Calendars and after execution (B): the types; the functions are at the end of this file. */
+#define OMS_MAX_CALENDARS 64      /* calendars: venues' hours, currencies' holidays */
+#define OMS_MAX_HOLIDAYS 4096     /* holidays of all calendars together */
+#define OMS_MAX_CORP_ACTIONS 256  /* corporate actions waiting for their ex-date */
+
+typedef struct oms_calendar {
+    char name[OMS_ID_CAP];
+    uint8_t settle_days;
+    uint16_t open[7], close[7]; /* Monday first; minutes after that day's midnight (UTC) */
+} oms_calendar_t;
+
+/* Holidays, kept sorted by (calendar, date): the order never depends on arrival. */
+typedef struct oms_holiday {
+    uint16_t cal;
+    uint16_t early_close; /* 0: closed all day */
+    uint32_t date;        /* YYYYMMDD */
+} oms_holiday_t;
+
+/* A corporate action waiting for the start of its ex-date, in journal order. */
+typedef struct oms_corp_action {
+    uint32_t instrument, ex_date;
+    uint8_t split;  /* 1: a split of ratio value; 0: a dividend of value per share */
+    int64_t value;
+    uint64_t seq;   /* the event that announced it */
+} oms_corp_action_t;
+
+/* What an instrument adds to the calendars and after-execution state (oms_instrument_t.life);
+ * all zero for an instrument no event configured. Indices are stored + 1 (0: none). */
+typedef struct oms_instr_life {
+    uint16_t cal;             /* its own calendar */
+    uint8_t settle_set;       /* its own settlement cycle (settlement_rule) */
+    uint8_t settle_days;
+    uint16_t settle_cal[2];   /* more calendars whose holidays its settlement skips */
+    uint8_t fin_set, fin_per_annum;
+    int64_t fin_long, fin_short;
+    uint32_t roll_to;         /* the future its positions roll into at expiry */
+    int64_t expiry_done;      /* the expiry (ref.expiry) already processed; 0: none */
+} oms_instr_life_t;
+
+typedef struct oms_life {
+    oms_calendar_t cal[OMS_MAX_CALENDARS];
+    uint32_t ncal;
+    uint16_t class_cal[OMS_ASSET_COUNT]; /* an asset class's calendar */
+    oms_holiday_t hol[OMS_MAX_HOLIDAYS];
+    uint32_t nhol;
+    uint8_t settlement_on;
+    oms_corp_action_t ca[OMS_MAX_CORP_ACTIONS];
+    uint32_t nca;
+} oms_life_t;
+
 typedef struct oms_instrument {
     oms_ev_instrument_t ref; /* as last journaled */
     uint16_t quote_ccy;
@@ -140,6 +192,15 @@ typedef struct oms_instrument {
     int64_t hedge_threshold; /* 0: the house does not hedge it */
     uint64_t hedge_seq;
     uint8_t hedge_blocked; /* its last hedge was refused at once: timer ticks wait for a change */
+    oms_instr_life_t life; /* calendars and after execution (B) */
+    uint32_t first_trail;  /* derived: its held trailing stops (trailing.c), OMS_NIL: none */
+    struct oms_vsym {      /* symbology.c: its mappings at venues, in the order first made */
+        uint16_t venue;
+        uint8_t set;
+        char symbol[OMS_SYMBOL_CAP];
+        int64_t pmult, qmult;
+        uint64_t since_seq;
+    } vsym[OMS_MAX_VENUES];
     /* derived: exact sums over the positions in this instrument */
     oms_i128 q_net, q_gross, w_net, w_gross, credit_q, realized_day, unreal_sod;
     oms_i128 cost; /* sum of each position's cost round(qty * avg_px), at 10^-8 */
@@ -149,6 +210,19 @@ typedef struct oms_instrument {
     oms_contrib_t contrib; /* cached, reporting currency */
     uint8_t dirty;
 } oms_instrument_t;
+
+/* An account's margin (margin.c): its rule per asset class, its cash and its margin-call state. */
+typedef struct oms_margin_rule {
+    int64_t im, mm, lev; /* initial and maintenance rates, maximum leverage (10^-8) */
+    uint64_t since_seq;
+    uint8_t set;
+} oms_margin_rule_t;
+typedef struct oms_margin {
+    oms_margin_rule_t r[OMS_ASSET_COUNT];
+    int64_t cash;
+    uint64_t call_seq;
+    uint8_t in_call, nrules; /* nrules: derived, the rules set */
+} oms_margin_t;
 
 typedef struct oms_account {
     oms_ev_account_t ref;
@@ -166,6 +240,7 @@ typedef struct oms_account {
      * positions could not be valued */
     oms_i128 wsum[5];
     uint32_t wbad;
+    oms_margin_t margin; /* margin.c */
 } oms_account_t;
 
 typedef struct oms_position {
@@ -196,8 +271,29 @@ enum { PEND_NONE = 0, PEND_CANCEL, PEND_REPLACE };
 enum { SYS_NONE = 0, SYS_SENT, SYS_DEFERRED, SYS_REFUSED };
 enum { ALIAS_CLIENT = 1, ALIAS_VENUE_NEW, ALIAS_VENUE_CANCEL, ALIAS_VENUE_REPLACE };
 
-/* How an order went out (oms_order_t.route). */
-enum { ROUTE_NONE = 0, ROUTE_MARKET, ROUTE_INTERNAL };
+/* How an order went out (oms_order_t.route). ROUTE_HELD: a trailing stop the engine holds until
+ * its trigger (trailing.c), then ROUTE_MARKET. */
+enum { ROUTE_NONE = 0, ROUTE_MARKET, ROUTE_INTERNAL, ROUTE_HELD };
+
+/* A trailing stop's state (trailing.c); all zero for other orders. */
+typedef struct oms_trail {
+    int64_t offset, bps;           /* the trail: a price offset, or basis points (10^-8) */
+    int64_t pend_offset, pend_bps; /* the client's replace outstanding */
+    int64_t ref;                   /* highest bid (sell) / lowest ask (buy) seen; 0: none yet */
+    uint64_t trigger_seq;          /* the quote that triggered it; 0: not triggered */
+    /* derived: the instrument's list of held, live trailing stops, in sequence order */
+    uint32_t next;
+    uint8_t linked;
+} oms_trail_t;
+
+/* A block order's allocation (allocation.c): n client accounts with their shares. In a pool:
+ * most orders have none. */
+typedef struct oms_alloc {
+    uint32_t next;                      /* the free list */
+    uint8_t n, mode, rem;               /* rem: the slot that takes the rounding remainder */
+    uint32_t account[OMS_MAX_ALLOC];
+    int64_t share[OMS_MAX_ALLOC];       /* 10^-8; percent (summing to 100) or weights */
+} oms_alloc_t;
 
 /* A leg: one child order of an order at one venue (orders.c). Its state follows the venue's
  * reports; `req` is the engine's cancel or replace outstanding on it. When a leg ends without
@@ -252,6 +348,9 @@ typedef struct oms_order {
     uint32_t first_fill, last_fill, nfills;
     uint32_t first_alias, last_alias;
     uint32_t first_leg, last_leg, nlegs;
+    int64_t day_end; /* a day order's session end (calendar.c); 0: the end_of_day event */
+    oms_trail_t trail; /* trailing stops (trailing.c) */
+    uint32_t alloc;    /* its allocation in e->allocs (allocation.c); OMS_NIL: none */
 } oms_order_t;
 
 /* The venue index of internal fills (no venue entity has it: venues are fewer than 65000). */
@@ -366,6 +465,12 @@ struct oms_engine {
     oms_i128 tot[8], cls[OMS_ASSET_COUNT][8];
     uint32_t excluded;
     uint8_t firm_watch; /* a firm-scope daily_loss or exposure limit is set */
+    struct oms_incident *incidents; /* incident.c: in the order they were opened */
+    uint32_t nincidents;
+    uint32_t nmargined; /* margin.c, derived: accounts with a margin rule or in a margin call */
+    oms_alloc_t *allocs; /* allocation.c: the allocations of the orders held */
+    uint32_t nallocs, free_alloc;
+    oms_life_t life; /* calendars and after execution (B) */
 };
 
 /* ---- engine.c: outputs, ids, entities ----------------------------------------------------- */
@@ -443,6 +548,9 @@ int64_t oms__order_working(const oms_order_t *o);
 uint32_t oms__position_get(oms_engine_t *e, uint32_t account, uint32_t instrument, int create);
 /* Whether oms__position_trade(p, signed_qty, px) would succeed (it changes nothing). */
 int oms__position_trade_ok(const oms_engine_t *e, uint32_t p, int64_t signed_qty, int64_t px);
+/* Whether oms__position_correct(p, s1, px1, s2, px2) would succeed (it changes nothing). */
+int oms__position_correct_ok(const oms_engine_t *e, uint32_t p, int64_t s1, int64_t px1,
+                             int64_t s2, int64_t px2);
 /* Books a trade (signed quantity) at px; all or nothing: OMS_EOVERFLOW changes nothing. */
 int oms__position_trade(oms_engine_t *e, uint32_t p, int64_t signed_qty, int64_t px);
 /* Reverses one trade and books another (a bust has s2 == 0); all or nothing. */
@@ -502,6 +610,7 @@ typedef struct oms_order_ask {
     uint8_t side, ord_type, tif;
     int64_t qty, price, stop_px, expire_time;
     const oms_order_t *replacing;
+    int64_t trail_offset, trail_bps; /* a trailing stop's trail */
 } oms_order_ask_t;
 int oms__risk_check_static(oms_engine_t *e, const oms_order_ask_t *a, oms_check_t *c);
 int oms__risk_check_limits(oms_engine_t *e, const oms_order_ask_t *a, oms_check_t *c);
@@ -586,5 +695,193 @@ void oms__routing_timer(oms_engine_t *e);
 /* Something that may let a refused hedge through changed (a limit, a kill switch, a venue's
  * status, reference data): the next timer tick tries again. */
 void oms__routing_rearm(oms_engine_t *e);
+
+/* ---- snapshot.c: the writer and reader each module's own snapshot section uses ---------------- */
+typedef struct sink oms_snap_w_t;
+typedef struct src oms_snap_r_t;
+void oms__snap_wle(oms_snap_w_t *s, uint64_t v, size_t n); /* n bytes, little-endian */
+void oms__snap_wstr(oms_snap_w_t *s, const char *str);  /* u8 length and the bytes */
+uint64_t oms__snap_rle(oms_snap_r_t *s, size_t n);          /* 0 once the input ran short */
+int oms__snap_rstr(oms_snap_r_t *s, char *dst, size_t cap); /* 0, or -1: too long, NUL */
+int oms__snap_rok(const oms_snap_r_t *s);                    /* no short or bad read so far */
+
+/* ---- trailing.c: trailing stop orders -------------------------------------------------------- */
+
+/* The shape of a trailing stop's trail (or 0 for the other order types): 0, or 1 with *c
+ * filled (reason invalid_trail). Called from oms__risk_check_static. */
+int oms__trail_check(const oms_engine_t *e, const oms_order_ask_t *a, oms_check_t *c);
+/* An accepted trailing stop: held by the engine, its reference taken from the current quote. */
+void oms__trail_accept(oms_engine_t *e, uint32_t oi, int64_t offset, int64_t bps);
+/* A quote of instrument i (already applied to its market data): ratchets its held trailing stops
+ * and releases those it crosses, in sequence order. */
+void oms__trail_quote(oms_engine_t *e, uint32_t i, uint16_t venue, const oms_ev_quote_t *q);
+/* A client replace of held trailing stop oi asks for a trail (0, 0: keep the current one): kept as
+ * pending; returns the stop it will have. */
+int64_t oms__trail_pend(oms_engine_t *e, uint32_t oi, int64_t offset, int64_t bps);
+/* A client replace of a held trailing stop took effect: the pending trail becomes the trail. */
+void oms__trail_replaced(oms_engine_t *e, uint32_t oi);
+/* Keeps the instrument's list of held, live trailing stops in step with order oi (called from
+ * oms__order_update). */
+void oms__trail_sync(oms_engine_t *e, uint32_t oi);
+/* What a venue is sent for order o: a triggered trailing stop is a market order. */
+uint8_t oms__trail_venue_type(const oms_order_t *o);
+int64_t oms__trail_venue_stop(const oms_order_t *o);
+/* Releases held trailing stop oi to market (orders.c): its LeavesQty is routed as new. */
+void oms__order_release(oms_engine_t *e, uint32_t oi);
+/* An order's trailing stop state in the canonical serialization (snapshot.c), and back: 0, or
+ * -1 for a value out of range. */
+void oms__trail_snap_write(oms_snap_w_t *s, const oms_order_t *o);
+int oms__trail_snap_read(oms_snap_r_t *s, oms_order_t *o);
+/* oms_engine_check's part: the lists match the orders. 0 or OMS_ECORRUPT. */
+int oms__trail_verify(const oms_engine_t *e);
+
+/* ---- allocation.c: block orders allocated to client accounts ------------------------------- */
+
+/* Order o's allocation; NULL when it has none. */
+const oms_alloc_t *oms__alloc_of(const oms_engine_t *e, const oms_order_t *o);
+/* Order oi leaves the state: its allocation goes back to the pool. */
+void oms__alloc_release(oms_engine_t *e, uint32_t oi);
+/* Checks new order oi's allocation (ev's alloc_* fields) and keeps it, creating the client
+ * accounts' positions: 0, or 1 with *c filled (nothing kept). */
+int oms__alloc_accept(oms_engine_t *e, uint32_t oi, const oms_ev_new_order_t *ev, oms_check_t *c);
+/* Books a trade of order oi: s1 at px1 then s2 at px2 (a fill has s2 == 0; a bust reverses the
+ * fill with s1; a correction reverses it and books the new one), on the order's position, or
+ * split among its allocation's accounts with one allocation output each (exec_type and the
+ * ExecID (exec_seq, exec_k) of the trade allocated). 0, or OMS_EOVERFLOW with nothing changed. */
+int oms__alloc_book(oms_engine_t *e, uint32_t oi, int64_t s1, int64_t px1, int64_t s2, int64_t px2,
+                    uint8_t exec_type, uint64_t exec_seq, uint32_t exec_k);
+/* Whether oms__alloc_book(e, oi, s, px, 0, 0, ...) would succeed (it changes nothing). */
+int oms__alloc_book_ok(oms_engine_t *e, uint32_t oi, int64_t s, int64_t px);
+/* After a trade of order oi was booked: the automatic kill switch checks of its client accounts. */
+void oms__alloc_after(oms_engine_t *e, uint32_t oi);
+/* oms_engine_check's part: the pool's count matches the orders. 0 or OMS_ECORRUPT. */
+int oms__alloc_verify(const oms_engine_t *e);
+void oms__alloc_snap_write(const oms_engine_t *e, oms_snap_w_t *s, const oms_order_t *o);
+int oms__alloc_snap_read(oms_snap_r_t *s, oms_engine_t *e, uint32_t oi);
+
+/* ---- concentration.c: an instrument's or a venue's share of exposure ------------------------- */
+
+/* The concentration checks of an order whose position would work bw, sw (called from
+ * oms__risk_check_limits): 0, or 1 with *c filled. */
+int oms__conc_check(oms_engine_t *e, const oms_order_ask_t *a, int64_t bw, int64_t sw,
+                    oms_check_t *c);
+
+/* ---- incident.c: incidents and their status --------------------------------------------------- */
+
+typedef struct oms_incident {
+    char id[OMS_ID_CAP], kind[OMS_ID_CAP], ref[OMS_ID_CAP], text[OMS_TEXT_CAP];
+    char opened_by[OMS_ID_CAP], assignee[OMS_ID_CAP], updated_by[OMS_ID_CAP], why[OMS_TEXT_CAP];
+    uint8_t status; /* oms_incident_status_t */
+    uint64_t opened_seq, updated_seq;
+    int64_t opened_ts, updated_ts;
+} oms_incident_t;
+
+void oms__incident_event(oms_engine_t *e, const oms_event_t *ev); /* types 87-89 */
+/* Start of day: resolved incidents leave the state (their history is in the journal). */
+void oms__incidents_purge(oms_engine_t *e);
+void oms__incident_snap_write(const oms_engine_t *e, oms_snap_w_t *s);
+int oms__incident_snap_read(oms_engine_t *e, oms_snap_r_t *s);
+
+/* ---- symbology.c: venue symbols and scaling ------------------------------------------------- */
+
+void oms__sym_event(oms_engine_t *e, const oms_ev_venue_symbol_t *ev);
+/* Whether instrument i may be routed to venue v (a mapped-only venue needs a mapping). */
+int oms__sym_routable(const oms_engine_t *e, uint32_t i, uint16_t v);
+/* Entry check: the order's quantity and prices scaled for each venue with a mapping fit
+ * (called from oms__risk_check_static): 0, or 1 with *c filled (reason overflow). */
+int oms__sym_check(const oms_engine_t *e, const oms_order_ask_t *a, oms_check_t *c);
+/* Fills the venue_* fields of a venue output from its other fields (symbol, qty, prices). */
+void oms__sym_order(const oms_engine_t *e, uint16_t v, uint32_t i, oms_ev_venue_order_t *o);
+void oms__sym_cancel(const oms_engine_t *e, uint16_t v, uint32_t i, oms_ev_venue_cancel_t *o);
+void oms__sym_replace(const oms_engine_t *e, uint16_t v, uint32_t i, oms_ev_venue_replace_t *o);
+/* A fill or correction from venue v for instrument i is in the venue's units: *out gets it in
+ * the engine's. 1 converted, 0 nothing to convert (use ev), -1 refused (input_rejected out). */
+int oms__sym_inbound(oms_engine_t *e, uint16_t v, uint32_t i, const oms_event_t *ev,
+                     oms_event_t *out);
+void oms__sym_snap_write(const oms_engine_t *e, oms_snap_w_t *s);
+int oms__sym_snap_read(oms_engine_t *e, oms_snap_r_t *s);
+
+/* ---- margin.c: margin, leverage and margin calls ------------------------------------------ */
+
+void oms__margin_rule(oms_engine_t *e, const oms_ev_margin_rule_t *ev);
+void oms__margin_cash(oms_engine_t *e, const oms_ev_cash_t *ev);
+/* The pre-trade margin and leverage check of an order whose position would work bw, sw (called
+ * from oms__risk_check_limits): 0, or 1 with *c filled. */
+int oms__margin_check(oms_engine_t *e, const oms_order_ask_t *a, int64_t bw, int64_t sw,
+                      oms_check_t *c);
+/* Whether account a is in a margin call (reduce-only). */
+int oms__margin_in_call(const oms_engine_t *e, uint32_t a);
+/* After anything that moves account a's equity or margin: enters or leaves the margin call. */
+void oms__margin_update(oms_engine_t *e, uint32_t a);
+/* After instrument i's price moved, and after the fx rates changed. */
+void oms__margin_after_price(oms_engine_t *e, uint32_t i);
+void oms__margin_after_rates(oms_engine_t *e);
+/* oms_engine_check's part: the derived counts match the rules. 0 or OMS_ECORRUPT. */
+int oms__margin_verify(const oms_engine_t *e);
+/* Its section of the canonical serialization (after the orders), and back: 0 or -1. */
+void oms__margin_snap_write(const oms_engine_t *e, oms_snap_w_t *s);
+int oms__margin_snap_read(oms_engine_t *e, oms_snap_r_t *s);
+
+/* ---- calendars and after execution (B): calendar.c, settlement.c, aftertrade.c, life_state.c -- */
+
+/* calendar.c: the session an instant falls in. */
+typedef struct oms_session_at {
+    int64_t start, end;    /* ns; end already cut by an early close */
+    uint32_t trading_date; /* YYYYMMDD: the date of the session's last minute */
+} oms_session_at_t;
+/* Days since 1970-01-01 of a YYYYMMDD date and back (proleptic Gregorian); -1 / 0 when invalid. */
+int64_t oms__date_days(uint32_t yyyymmdd);
+uint32_t oms__days_date(int64_t days);
+/* The calendar instrument i trades on (its own, else its asset class's): an index, or -1. */
+int oms__cal_of(const oms_engine_t *e, uint32_t i);
+/* 1 with *s filled when calendar c has a session open at ts, else 0. */
+int oms__cal_session(const oms_engine_t *e, int c, int64_t ts, oms_session_at_t *s);
+/* The early close (minutes) of calendar c on date: 0 none, -1 closed all day. */
+int oms__cal_holiday(const oms_engine_t *e, int c, uint32_t date);
+void oms__cal_calendar(oms_engine_t *e, const oms_ev_calendar_t *ev);
+void oms__cal_holiday_event(oms_engine_t *e, const oms_ev_holiday_t *ev);
+void oms__cal_assign(oms_engine_t *e, const oms_ev_calendar_assign_t *ev);
+/* The session check of an order for instrument i (risk.c): 0, or 1 with *c filled (reason
+ * outside_session). Instruments without a calendar always pass. */
+int oms__cal_order_check(const oms_engine_t *e, uint32_t i, oms_check_t *c);
+/* When a DAY (IOC, FOK) order accepted now expires: its session's end; 0 without a calendar
+ * (then the end_of_day session event expires it, as before calendars). */
+int64_t oms__cal_day_end(const oms_engine_t *e, uint32_t i, uint8_t tif);
+/* Whether the end_of_day session event expires day order o: it has no session end of its own,
+ * or that end has passed. */
+int oms__cal_day_over(const oms_engine_t *e, const oms_order_t *o);
+/* Timer: DAY orders whose session ended are canceled by the engine (reason expired). */
+void oms__cal_timer(oms_engine_t *e);
+
+/* settlement.c */
+void oms__settle_config(oms_engine_t *e, const oms_ev_settlement_config_t *ev);
+void oms__settle_rule(oms_engine_t *e, const oms_ev_settlement_rule_t *ev);
+/* After an event: one settlement output per trade, bust or correction reported among the
+ * outputs from index `from` on (while settlement_config is on). */
+void oms__settle_outputs(oms_engine_t *e, size_t from);
+/* The trade date of an execution at ts in instrument i, its T+n and settlement date. */
+uint32_t oms__settle_trade_date(const oms_engine_t *e, uint32_t i, int64_t ts);
+int oms__settle_date(const oms_engine_t *e, uint32_t i, uint32_t trade_date, uint8_t *days,
+                     uint32_t *settle_date);
+
+/* aftertrade.c: financing, futures expiry, corporate actions */
+/* positions.c: cash booked to position pi's realized PnL (0 or OMS_EOVERFLOW, nothing changed),
+ * and a split's restatement of its quantity and average cost. */
+int oms__position_cash(oms_engine_t *e, uint32_t pi, int64_t amount);
+void oms__position_restate(oms_engine_t *e, uint32_t pi, int64_t qty, int64_t avg);
+void oms__after_financing_rate(oms_engine_t *e, const oms_ev_financing_rate_t *ev);
+void oms__after_expiry_rule(oms_engine_t *e, const oms_ev_expiry_rule_t *ev);
+void oms__after_corp_action(oms_engine_t *e, const oms_event_t *ev); /* split or dividend */
+void oms__after_end_of_day(oms_engine_t *e);   /* the daily roll: financing */
+void oms__after_start_of_day(oms_engine_t *e); /* corporate actions of the day */
+void oms__after_timer(oms_engine_t *e);        /* futures expiry */
+
+/* life_state.c: this state's section of the canonical serialization (after the orders), through
+ * snapshot.c's writer and reader; read returns 0 or -1 (inconsistent input). */
+void oms__life_write(const oms_engine_t *e, oms_snap_w_t *s);
+int oms__life_read(oms_engine_t *e, oms_snap_r_t *s);
+/* oms_engine_check's part: holidays in order, every index in range, session ends only on live
+ * day orders' kind. 0 or OMS_ECORRUPT. */
+int oms__life_verify(const oms_engine_t *e);
 
 #endif /* OMS_CORE_INT_H */

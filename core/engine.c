@@ -274,6 +274,8 @@ void oms_engine_config_default(oms_engine_config_t *c)
     c->rate_window_max = 256;
     c->max_legs = 524288;
     c->max_book_rules = 16384;
+    c->max_incidents = 1024;
+    c->max_allocations = 16384;
 }
 
 void oms_engine_destroy(oms_engine_t *e)
@@ -295,6 +297,8 @@ void oms_engine_destroy(oms_engine_t *e)
     oms__pool_put(c, e->aliases, c->max_aliases, sizeof *e->aliases);
     oms__pool_put(c, e->legs, c->max_legs, sizeof *e->legs);
     oms__pool_put(c, e->rules, c->max_book_rules, sizeof *e->rules);
+    oms__pool_put(c, e->incidents, c->max_incidents, sizeof *e->incidents);
+    oms__pool_put(c, e->allocs, c->max_allocations, sizeof *e->allocs);
     oms__map_free(&e->venue_map, c);
     oms__map_free(&e->client_map, c);
     oms__map_free(&e->instr_map, c);
@@ -324,7 +328,8 @@ int oms_engine_create(oms_engine_t **out, const oms_engine_config_t *cfg)
         c.max_instruments > (1u << 28) ||
         (uint64_t)c.max_legs + (uint64_t)OMS_MAX_VENUES * (c.max_instruments + 1) >
             (1u << OMS_VK_BITS) - 2 ||
-        c.max_book_rules > (1u << 28) ||
+        c.max_book_rules > (1u << 28) || !c.max_incidents || c.max_incidents > (1u << 20) ||
+        !c.max_allocations || c.max_allocations > (1u << 28) ||
         c.max_accounts > (1u << 28) || c.max_clients > (1u << 24) || c.max_positions > (1u << 28) ||
         c.max_fills > (1u << 28) || c.max_aliases > (1u << 28) || c.rate_window_max > 65536)
         return OMS_SET_ERR(-EINVAL, "engine config: a capacity is 0 or above its bound");
@@ -347,8 +352,11 @@ int oms_engine_create(oms_engine_t **out, const oms_engine_config_t *cfg)
     e->aliases = oms__pool_get(&c, c.max_aliases, sizeof *e->aliases);
     e->legs = oms__pool_get(&c, c.max_legs, sizeof *e->legs);
     e->rules = oms__pool_get(&c, c.max_book_rules, sizeof *e->rules);
+    e->incidents = oms__pool_get(&c, c.max_incidents, sizeof *e->incidents);
+    e->allocs = oms__pool_get(&c, c.max_allocations, sizeof *e->allocs);
     if (!e->ccy || !e->fx || !e->venues || !e->clients || !e->ring || !e->instr || !e->dirty ||
-        !e->acct || !e->pos || !e->orders || !e->fills || !e->aliases || !e->legs || !e->rules)
+        !e->acct || !e->pos || !e->orders || !e->fills || !e->aliases || !e->legs || !e->rules ||
+        !e->incidents || !e->allocs)
         rc = -ENOMEM;
     if (!rc)
         rc = oms__map_init(&e->venue_map, c.max_venues, &e->cfg);
@@ -386,6 +394,9 @@ int oms_engine_create(oms_engine_t **out, const oms_engine_config_t *cfg)
     for (uint32_t i = 0; i < c.max_book_rules; i++)
         e->rules[i].next = i + 1 < c.max_book_rules ? i + 1 : OMS_NIL;
     e->free_rule = 0;
+    for (uint32_t i = 0; i < c.max_allocations; i++)
+        e->allocs[i].next = i + 1 < c.max_allocations ? i + 1 : OMS_NIL;
+    e->free_alloc = 0;
     oms__routing_policy_default(&e->policy);
     e->order_head = e->order_tail = OMS_NIL;
     /* The reporting currency is USD until a "firm" event says otherwise. */
@@ -453,6 +464,7 @@ static void on_instrument(oms_engine_t *e, const oms_ev_instrument_t *ev)
         memset(in, 0, sizeof *in);
         in->quote_venue = UINT16_MAX;
         in->first_pos = in->last_pos = in->first_watch = OMS_NIL;
+        in->first_trail = OMS_NIL;
         in->contrib.ok = 1;
         if (oms__map_insert(&e->instr_map, oms__hash_str(ev->symbol), i) < 0) {
             oms__input_reject(e, OMS_EV_INSTRUMENT, OMS_REASON_CAPACITY, ev->symbol,
@@ -537,6 +549,7 @@ static void after_rates_changed(oms_engine_t *e)
             oms__watch_reset(e, a);
             oms__risk_after_account(e, a);
         }
+    oms__margin_after_rates(e);
 }
 
 static void on_fx_rate(oms_engine_t *e, const oms_ev_fx_rate_t *ev)
@@ -608,6 +621,7 @@ static void on_quote(oms_engine_t *e, const oms_ev_quote_t *ev)
         oms__instrument_dirty(e, i);
         oms__risk_after_instrument_price(e, i);
     }
+    oms__trail_quote(e, i, (uint16_t)v, ev);
 }
 
 static void on_mark(oms_engine_t *e, const oms_ev_mark_t *ev)
@@ -642,19 +656,24 @@ static void on_session(oms_engine_t *e, const oms_ev_session_t *ev)
         e->session_open = 1;
         e->trading_date = ev->trading_date;
         oms__orders_purge_finished(e);
+        oms__incidents_purge(e); /* resolved incidents leave: their history is in the journal */
         oms__positions_start_of_day(e);
         for (uint32_t oi = e->order_head; oi != OMS_NIL; oi = e->orders[oi].next)
             oms__order_day_start(e, oi);
+        oms__after_start_of_day(e); /* corporate actions of the day */
     } else {
         e->session_open = 0;
         /* Day orders expire at the end of the day: the engine cancels them at their venue and
-         * reports them expired when the venue confirms. */
+         * reports them expired when the venue confirms. One whose instrument has a calendar
+         * expires at its own session's end instead (calendar.c), when that is still to come. */
         for (uint32_t oi = e->order_head; oi != OMS_NIL; oi = e->orders[oi].next) {
             const oms_order_t *o = &e->orders[oi];
             if (oms__order_is_live(o) &&
-                (is_day_order(o->tif) || (o->tif == OMS_TIF_GTD && o->expire_time <= e->cur_ts)))
+                ((is_day_order(o->tif) && oms__cal_day_over(e, o)) ||
+                 (o->tif == OMS_TIF_GTD && o->expire_time <= e->cur_ts)))
                 oms__order_sys_cancel(e, oi, OMS_REASON_EXPIRED);
         }
+        oms__after_end_of_day(e); /* the daily roll: overnight financing */
     }
 }
 
@@ -683,6 +702,7 @@ int oms_engine_apply(oms_engine_t *e, uint64_t seq, int64_t ts_ns, const oms_eve
     e->refuse_text = NULL;
     e->out = out;
     e->out_err = 0;
+    size_t out_from = out->len; /* the settlement outputs read this event's reports */
     switch (ev->type) {
     case OMS_EV_INSTRUMENT:
         on_instrument(e, &ev->u.instrument);
@@ -728,6 +748,8 @@ int oms_engine_apply(oms_engine_t *e, uint64_t seq, int64_t ts_ns, const oms_eve
         break;
     case OMS_EV_TIMER:
         oms__risk_timer(e);
+        oms__cal_timer(e);   /* DAY orders at their session's end */
+        oms__after_timer(e); /* futures expiry */
         oms__routing_timer(e);
         break;
     case OMS_EV_VENUE_STATUS:
@@ -745,12 +767,53 @@ int oms_engine_apply(oms_engine_t *e, uint64_t seq, int64_t ts_ns, const oms_eve
     case OMS_EV_SET_HEDGE_THRESHOLD:
         oms__routing_set_hedge_threshold(e, &ev->u.set_hedge_threshold);
         break;
+    case OMS_EV_MARGIN_RULE: /* orders, venues and risk (A) */
+        oms__margin_rule(e, &ev->u.margin_rule);
+        break;
+    case OMS_EV_CASH:
+        oms__margin_cash(e, &ev->u.cash);
+        break;
+    case OMS_EV_INCIDENT_OPEN:
+    case OMS_EV_INCIDENT_ASSIGN:
+    case OMS_EV_INCIDENT_RESOLVE:
+        oms__incident_event(e, ev);
+        break;
+    case OMS_EV_VENUE_SYMBOL:
+        oms__sym_event(e, &ev->u.venue_symbol);
+        break;
+    /* calendars and after execution (B) */
+    case OMS_EV_CALENDAR:
+        oms__cal_calendar(e, &ev->u.calendar);
+        break;
+    case OMS_EV_HOLIDAY:
+        oms__cal_holiday_event(e, &ev->u.holiday);
+        break;
+    case OMS_EV_CALENDAR_ASSIGN:
+        oms__cal_assign(e, &ev->u.calendar_assign);
+        break;
+    case OMS_EV_SETTLEMENT_CONFIG:
+        oms__settle_config(e, &ev->u.settlement_config);
+        break;
+    case OMS_EV_SETTLEMENT_RULE:
+        oms__settle_rule(e, &ev->u.settlement_rule);
+        break;
+    case OMS_EV_FINANCING_RATE:
+        oms__after_financing_rate(e, &ev->u.financing_rate);
+        break;
+    case OMS_EV_EXPIRY_RULE:
+        oms__after_expiry_rule(e, &ev->u.expiry_rule);
+        break;
+    case OMS_EV_SPLIT:
+    case OMS_EV_DIVIDEND:
+        oms__after_corp_action(e, ev);
+        break;
     case OMS_EV_CHECKPOINT:
         break; /* a proof for replay --verify: only last_seq and last_ts move */
     default: /* every other input is a venue report about an order */
         oms__order_venue_event(e, ev);
         break;
     }
+    oms__settle_outputs(e, out_from);
     if (e->firm_watch)
         oms__risk_after_firm(e);
     e->last_seq = seq;

@@ -42,6 +42,8 @@ OMS__DEFINE_ENUM(oms_enum_tiebreak, "tiebreak", OMS_ENUM_TIEBREAK)
 OMS__DEFINE_ENUM(oms_enum_route_trigger, "route_trigger", OMS_ENUM_ROUTE_TRIGGER)
 OMS__DEFINE_ENUM(oms_enum_route_action, "route_action", OMS_ENUM_ROUTE_ACTION)
 OMS__DEFINE_ENUM(oms_enum_candidate, "candidate", OMS_ENUM_CANDIDATE)
+OMS__DEFINE_ENUM(oms_enum_alloc_mode, "alloc_mode", OMS_ENUM_ALLOC_MODE)
+OMS__DEFINE_ENUM(oms_enum_incident_status, "incident_status", OMS_ENUM_INCIDENT_STATUS)
 
 #define OMS__RNAME(c, json, ord, cxl) json,
 #define OMS__RORD(c, json, ord, cxl) ord,

@@ -400,6 +400,7 @@ uint32_t oms__order_alloc(oms_engine_t *e)
     o->first_fill = o->last_fill = o->first_alias = o->last_alias = OMS_NIL;
     o->first_leg = o->last_leg = OMS_NIL;
     o->pos = OMS_NIL;
+    o->alloc = OMS_NIL;
     o->prev = e->order_tail;
     o->next = OMS_NIL;
     if (e->order_tail == OMS_NIL)
@@ -461,6 +462,7 @@ uint32_t oms__fill_add(oms_engine_t *e, uint32_t oi, uint32_t li, uint16_t venue
 static void order_free(oms_engine_t *e, uint32_t oi)
 {
     oms_order_t *o = &e->orders[oi];
+    oms__alloc_release(e, oi);
     for (uint32_t ai = o->first_alias; ai != OMS_NIL;) {
         oms_alias_t *a = &e->aliases[ai];
         uint32_t next = a->next;
@@ -559,6 +561,8 @@ void oms__order_update(oms_engine_t *e, uint32_t oi)
             e->instr[o->instrument].open_orders += d;
     }
     oms__order_sync_working(e, oi);
+    if (o->ord_type == OMS_ORD_TRAILING_STOP)
+        oms__trail_sync(e, oi);
 }
 
 /* ---- outputs ------------------------------------------------------------------------------- */
@@ -645,6 +649,7 @@ static void leg_cancel(oms_engine_t *e, uint32_t li)
     oms__strlcpy(v->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
     v->side = o->side;
     v->qty = l->qty;
+    oms__sym_cancel(e, l->venue, o->instrument, v);
 }
 
 /* The live legs of o with no request outstanding (those a fan-out of cancels must reach). */
@@ -870,7 +875,7 @@ static void route_init(const oms_engine_t *e, const oms_order_t *o, oms_route_t 
     memset(r, 0, sizeof *r);
     r->instrument = o->instrument;
     r->side = o->side;
-    r->ord_type = o->ord_type;
+    r->ord_type = oms__trail_venue_type(o);
     r->tif = o->tif;
     r->trigger = trigger;
     r->attempt = trigger == OMS_TRIGGER_REROUTE ? o->reroutes : 0;
@@ -911,7 +916,7 @@ static int place_prepare(oms_engine_t *e, uint32_t oi, oms_route_t *r)
         l->state = LEG_PENDING;
         l->qty = c->qty;
         l->price = o->price;
-        l->stop_px = o->stop_px;
+        l->stop_px = oms__trail_venue_stop(o);
         l->sent_ts = e->cur_ts;
         l->key = oms__venue_key_next(e);
         oms__alias_add(e, oi, ALIAS_VENUE_NEW, li, l->key, NULL);
@@ -937,12 +942,13 @@ static void place_emit(oms_engine_t *e, uint32_t oi, const oms_route_t *r)
         oms__strlcpy(v->account, e->acct[o->account].ref.account, OMS_ID_CAP);
         oms__strlcpy(v->symbol, e->instr[o->instrument].ref.symbol, OMS_SYMBOL_CAP);
         v->side = o->side;
-        v->ord_type = o->ord_type;
+        v->ord_type = oms__trail_venue_type(o);
         v->tif = o->tif;
         v->qty = c->qty;
         v->price = o->price;
-        v->stop_px = o->stop_px;
+        v->stop_px = oms__trail_venue_stop(o);
         v->expire_time = o->expire_time;
+        oms__sym_order(e, c->venue, o->instrument, v);
     }
 }
 
@@ -1053,6 +1059,16 @@ static void apply_replace(oms_engine_t *e, uint32_t oi)
 static void settle(oms_engine_t *e, uint32_t oi)
 {
     oms_order_t *o = &e->orders[oi];
+    if (o->route == ROUTE_HELD && oms__order_is_live(o)) {
+        /* a trailing stop the engine holds: no venue to wait for */
+        if (o->pend == PEND_REPLACE) {
+            oms__trail_replaced(e, oi);
+            apply_replace(e, oi);
+        }
+        if (o->pend == PEND_CANCEL || o->sys == SYS_SENT)
+            end_order(e, oi);
+        return;
+    }
     if (o->route != ROUTE_MARKET || reqs_open(e, o))
         return;
     uint8_t trigger = OMS_TRIGGER_REROUTE;
@@ -1128,9 +1144,13 @@ static void act_replace(oms_engine_t *e, octx_t *x)
         reject_request(e, x, OMS_REASON_PENDING_REQUEST, "the engine is canceling the order", NULL);
         return;
     }
+    if (o->ord_type == OMS_ORD_TRAILING_STOP && o->route != ROUTE_HELD) {
+        reject_request(e, x, OMS_REASON_TOO_LATE, "trailing stop triggered: at market", NULL);
+        return;
+    }
     oms_order_ask_t ask = {o->client, o->account, o->instrument, o->side,     o->ord_type,
                            o->tif,    rq->qty,    rq->price,     rq->stop_px, o->expire_time,
-                           o};
+                           o,         rq->trail_offset, rq->trail_bps};
     oms_check_t c;
     if (oms__risk_check_static(e, &ask, &c) || oms__risk_check_limits(e, &ask, &c)) {
         reject_request(e, x, c.reason, NULL, &c);
@@ -1156,7 +1176,9 @@ static void act_replace(oms_engine_t *e, octx_t *x)
     oms__strlcpy(o->pend_cl_ord_id, rq->cl_ord_id, OMS_ID_CAP);
     o->pend_qty = rq->qty;
     o->pend_price = rq->price;
-    o->pend_stop_px = rq->stop_px;
+    o->pend_stop_px = o->route == ROUTE_HELD
+                          ? oms__trail_pend(e, x->oi, rq->trail_offset, rq->trail_bps)
+                          : rq->stop_px;
     oms_leg_t *l = direct ? &e->legs[one] : NULL;
     if (l) {
         l->req = LREQ_REPLACE;
@@ -1187,6 +1209,7 @@ static void act_replace(oms_engine_t *e, octx_t *x)
     v->qty = l->req_qty;
     v->price = rq->price;
     v->stop_px = rq->stop_px;
+    oms__sym_replace(e, l->venue, o->instrument, v);
 }
 
 static void act_engine_cancel(oms_engine_t *e, octx_t *x, int defer)
@@ -1291,8 +1314,8 @@ static void act_fill(oms_engine_t *e, octx_t *x)
     } else if (e->free_fill == OMS_NIL) {
         why = OMS_REASON_CAPACITY;
         bad = "fill table full";
-    } else if (oms__position_trade(e, o->pos, o->side == OMS_SIDE_BUY ? f->last_qty : -f->last_qty,
-                                   f->last_px) < 0) {
+    } else if (oms__alloc_book(e, x->oi, o->side == OMS_SIDE_BUY ? f->last_qty : -f->last_qty,
+                               f->last_px, 0, 0, OMS_EXEC_TRADE, e->cur_seq, e->exec_k) < 0) {
         why = OMS_REASON_OVERFLOW;
         bad = "position or PnL would overflow";
     }
@@ -1339,6 +1362,7 @@ static void act_fill(oms_engine_t *e, octx_t *x)
     if (was_done)
         oms__strlcpy(r->text, "fill after the order was done", OMS_TEXT_CAP);
     oms__risk_after_account(e, o->account);
+    oms__alloc_after(e, x->oi);
     settle(e, x->oi);
 }
 
@@ -1538,7 +1562,9 @@ static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
         }
     }
     int64_t sign = o->side == OMS_SIDE_BUY ? 1 : -1;
-    if (oms__position_correct(e, o->pos, -sign * f->qty, f->px, sign * nq, npx) < 0) {
+    if (oms__alloc_book(e, x->oi, -sign * f->qty, f->px, sign * nq, npx,
+                        correct ? OMS_EXEC_TRADE_CORRECT : OMS_EXEC_TRADE_CANCEL, f->exec_seq,
+                        f->exec_k) < 0) {
         oms__input_reject(e, type, OMS_REASON_OVERFLOW, exec_id, "position or PnL would overflow");
         return;
     }
@@ -1580,6 +1606,7 @@ static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
     oms__strlcpy(r->venue, e->venues[l->venue].name, OMS_VENUE_CAP);
     oms__format_id(r->exec_ref_id, OMS_ID_CAP, 'E', f->exec_seq, f->exec_k);
     oms__risk_after_account(e, o->account);
+    oms__alloc_after(e, x->oi);
     settle(e, x->oi);
 }
 
@@ -1684,14 +1711,17 @@ static void reject_unrecorded(oms_engine_t *e, const oms_ev_new_order_t *ev, oms
     put_check(reason, text, c, &r->reason, r->text, &r->limit_value, &r->reading);
 }
 
-/* Risk checks of an accepted order and its position: 0, or 1 after reporting the reject. */
-static int check_order(oms_engine_t *e, uint32_t oi, const char *account, const char *symbol)
+/* Risk checks of an accepted order and its position, and the allocation of a new order (nb:
+ * NULL for a hedge): 0, or 1 after reporting the reject. */
+static int check_order(oms_engine_t *e, uint32_t oi, const char *account, const char *symbol,
+                       const oms_ev_new_order_t *nb)
 {
     oms_order_t *o = &e->orders[oi];
     oms_check_t c;
-    oms_order_ask_t ask = {o->client,   o->account, o->instrument, o->side,
-                           o->ord_type, o->tif,     o->qty,        o->price,
-                           o->stop_px,  o->expire_time, NULL};
+    oms_order_ask_t ask = {o->client,   o->account,     o->instrument, o->side,
+                           o->ord_type, o->tif,         o->qty,        o->price,
+                           o->stop_px,  o->expire_time, NULL,          o->trail.offset,
+                           o->trail.bps};
     int rejected = oms__risk_check_static(e, &ask, &c) || oms__risk_check_limits(e, &ask, &c);
     if (!rejected) {
         o->pos = oms__position_get(e, o->account, o->instrument, 1);
@@ -1702,8 +1732,14 @@ static int check_order(oms_engine_t *e, uint32_t oi, const char *account, const 
             oms__strlcpy(c.text, "position table full", sizeof c.text);
         }
     }
-    if (!rejected)
+    if (!rejected && nb && oms__alloc_accept(e, oi, nb, &c)) {
+        rejected = 1;
+        o->pos = OMS_NIL; /* never routed: works on no position */
+    }
+    if (!rejected) {
+        o->day_end = oms__cal_day_end(e, o->instrument, o->tif); /* its session's end */
         return 0;
+    }
     oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_REJECTED);
     put_check(c.reason, NULL, &c, &r->reason, r->text, &r->limit_value, &r->reading);
     if (!r->account[0])
@@ -1750,7 +1786,7 @@ static int fill_internal(oms_engine_t *e, uint32_t oi, oms_route_t *r)
         why = "no room for the house position";
     else if (e->free_fill == OMS_NIL)
         why = "fill table full";
-    else if (!oms__position_trade_ok(e, o->pos, s, r->px) ||
+    else if (!oms__alloc_book_ok(e, oi, s, r->px) ||
              !oms__position_trade_ok(e, hp, -s, r->px))
         why = "a position would overflow";
     if (why) {
@@ -1767,7 +1803,7 @@ static int fill_internal(oms_engine_t *e, uint32_t oi, oms_route_t *r)
     oms__order_update(e, oi);
     exec_report(e, o, OMS_EXEC_NEW);
     oms__route_emit(e, o, r);
-    oms__position_trade(e, o->pos, s, r->px);
+    oms__alloc_book(e, oi, s, r->px, 0, 0, OMS_EXEC_TRADE, e->cur_seq, e->exec_k);
     oms__position_trade(e, hp, -s, r->px);
     char xid[OMS_ID_CAP];
     oms__format_id(xid, sizeof xid, 'I', e->cur_seq, 0);
@@ -1796,6 +1832,7 @@ static int fill_internal(oms_engine_t *e, uint32_t oi, oms_route_t *r)
     x->last_px = r->px;
     x->liquidity = OMS_LIQ_NONE;
     oms__risk_after_account(e, o->account);
+    oms__alloc_after(e, oi);
     oms__risk_after_account(e, house);
     e->instr[o->instrument].hedge_blocked = 0; /* the house position moved: check afresh */
     oms__routing_hedge_check(e, o->instrument);
@@ -1839,16 +1876,23 @@ void oms__order_new(oms_engine_t *e, const oms_ev_new_order_t *ev)
     o->price = ev->price;
     o->stop_px = ev->stop_px;
     o->expire_time = ev->expire_time;
+    o->trail.offset = ev->trail_offset;
+    o->trail.bps = ev->trail_bps;
     o->base = OB_REJECTED;
     oms__strlcpy(o->cl_ord_id, ev->cl_ord_id, OMS_ID_CAP);
     oms__alias_add(e, oi, ALIAS_CLIENT, OMS_NIL, 0, ev->cl_ord_id);
-    if (check_order(e, oi, ev->account, ev->symbol))
+    if (check_order(e, oi, ev->account, ev->symbol, ev))
         return;
     /* the book: orders of the house itself always go to market */
     int64_t max_internal = 0;
     o->book = o->account == e->policy.house
                   ? OMS_BOOK_A
                   : oms__route_book(e, o->account, o->instrument, &max_internal);
+    if (o->ord_type == OMS_ORD_TRAILING_STOP) { /* held until a quote crosses its stop */
+        oms__trail_accept(e, oi, ev->trail_offset, ev->trail_bps);
+        exec_report(e, o, OMS_EXEC_NEW);
+        return;
+    }
     oms_route_t r;
     route_init(e, o, &r, o->qty, OMS_TRIGGER_NEW);
     if (o->book != OMS_BOOK_A && oms__route_internal(e, o, o->book, max_internal, &r) &&
@@ -1902,7 +1946,7 @@ void oms__order_hedge(oms_engine_t *e, uint32_t instrument, uint8_t side, int64_
     h->position = position;
     h->working = working;
     h->threshold = threshold;
-    if (check_order(e, oi, ac->ref.account, e->instr[instrument].ref.symbol)) {
+    if (check_order(e, oi, ac->ref.account, e->instr[instrument].ref.symbol, NULL)) {
         e->instr[instrument].hedge_blocked = 1;
         return;
     }
@@ -2018,8 +2062,24 @@ void oms__order_venue_event(oms_engine_t *e, const oms_event_t *ev)
                           "the order was sent to another venue");
         return;
     }
-    octx_t x = {ev, a->order, a->leg, col, key, a->kind, 0};
+    /* a mapped venue reports fills in its own units (symbology.c) */
+    oms_event_t conv;
+    int mapped = oms__sym_inbound(e, l->venue, e->orders[a->order].instrument, ev, &conv);
+    if (mapped < 0)
+        return;
+    octx_t x = {mapped ? &conv : ev, a->order, a->leg, col, key, a->kind, 0};
     dispatch(e, &x);
+}
+
+void oms__order_release(oms_engine_t *e, uint32_t oi)
+{
+    oms_order_t *o = &e->orders[oi];
+    o->route = ROUTE_MARKET;
+    oms__order_update(e, oi);
+    oms_ev_exec_report_t *r = exec_report(e, o, OMS_EXEC_RESTATED);
+    oms__strlcpy(r->text, "trailing stop triggered", OMS_TEXT_CAP);
+    place_idle(e, oi, OMS_TRIGGER_NEW);
+    settle(e, oi);
 }
 
 void oms__order_sys_cancel(oms_engine_t *e, uint32_t oi, uint8_t reason)

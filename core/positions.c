@@ -530,6 +530,15 @@ int oms__position_trade_ok(const oms_engine_t *e, uint32_t pi, int64_t signed_qt
     return trade_calc(e->instr[p->instrument].ref.multiplier, &st, signed_qty, px) == 0;
 }
 
+int oms__position_correct_ok(const oms_engine_t *e, uint32_t pi, int64_t s1, int64_t px1,
+                             int64_t s2, int64_t px2)
+{
+    const oms_position_t *p = &e->pos[pi];
+    pos_state_t st = {p->qty, p->avg_px, p->realized, p->realized_day};
+    int64_t mult = e->instr[p->instrument].ref.multiplier;
+    return trade_calc(mult, &st, s1, px1) == 0 && trade_calc(mult, &st, s2, px2) == 0;
+}
+
 int oms__position_trade(oms_engine_t *e, uint32_t pi, int64_t signed_qty, int64_t px)
 {
     return pos_trades(e, pi, signed_qty, px, 0, 0);
@@ -539,6 +548,30 @@ int oms__position_correct(oms_engine_t *e, uint32_t pi, int64_t s1, int64_t px1,
                           int64_t px2)
 {
     return pos_trades(e, pi, s1, px1, s2, px2);
+}
+
+/* Cash booked to a position without a trade (financing, a dividend, cash in lieu of a fraction
+ * of a share): added to its realized PnL, today's included; OMS_EOVERFLOW changes nothing. */
+int oms__position_cash(oms_engine_t *e, uint32_t pi, int64_t amount)
+{
+    oms_position_t *p = &e->pos[pi];
+    int64_t r, rd;
+    if (__builtin_add_overflow(p->realized, amount, &r) ||
+        __builtin_add_overflow(p->realized_day, amount, &rd))
+        return OMS_EOVERFLOW;
+    p->realized = r;
+    p->realized_day = rd;
+    e->instr[p->instrument].realized_day += amount;
+    oms__instrument_dirty(e, p->instrument);
+    oms__watch_update(e, pi);
+    return 0;
+}
+
+/* A position restated by a split: its quantity and average cost change, its sums stay exact. */
+void oms__position_restate(oms_engine_t *e, uint32_t pi, int64_t qty, int64_t avg)
+{
+    const oms_position_t *p = &e->pos[pi];
+    pos_set(e, pi, qty, avg, p->buy_working, p->sell_working);
 }
 
 void oms__order_sync_working(oms_engine_t *e, uint32_t oi)

@@ -27,6 +27,11 @@
  *                                                       when pnl_day < -value (no pre-trade check)
  *   msg_rate             firm (each client), client     messages per window_ns of event time
  *   restricted           instrument                     the instrument is on the restricted list
+ *   max_instrument_share firm, account                  fraction (0.25 = 25%); the order's
+ *                                                       instrument's share of gross_worst after it
+ *   max_venue_share      firm, account                  fraction; the share of the working
+ *                                                       notional at the venue routing would choose
+ *                                                       (concentration.c has both rules)
  * Firm money is in the reporting currency, account money in the account's base currency,
  * instrument money in the quote currency. An order that needs a missing rate or price for a check
  * that applies is rejected (no_fx_rate, no_reference_price): the checks fail closed; in
@@ -71,6 +76,8 @@ static const uint8_t scope_allowed[OMS_LIMIT_COUNT] = {
     [OMS_LIMIT_DAILY_LOSS] = BIT(OMS_SCOPE_FIRM) | BIT(OMS_SCOPE_ACCOUNT),
     [OMS_LIMIT_MSG_RATE] = BIT(OMS_SCOPE_FIRM) | BIT(OMS_SCOPE_CLIENT),
     [OMS_LIMIT_RESTRICTED] = BIT(OMS_SCOPE_INSTRUMENT),
+    [OMS_LIMIT_MAX_INSTRUMENT_SHARE] = BIT(OMS_SCOPE_FIRM) | BIT(OMS_SCOPE_ACCOUNT),
+    [OMS_LIMIT_MAX_VENUE_SHARE] = BIT(OMS_SCOPE_FIRM) | BIT(OMS_SCOPE_ACCOUNT),
 };
 
 static const oms_reason_t limit_reason[OMS_LIMIT_COUNT] = {
@@ -85,6 +92,8 @@ static const oms_reason_t limit_reason[OMS_LIMIT_COUNT] = {
     [OMS_LIMIT_DAILY_LOSS] = OMS_REASON_DAILY_LOSS,
     [OMS_LIMIT_MSG_RATE] = OMS_REASON_MSG_RATE,
     [OMS_LIMIT_RESTRICTED] = OMS_REASON_RESTRICTED,
+    [OMS_LIMIT_MAX_INSTRUMENT_SHARE] = OMS_REASON_INSTRUMENT_CONCENTRATION,
+    [OMS_LIMIT_MAX_VENUE_SHARE] = OMS_REASON_VENUE_CONCENTRATION,
 };
 
 /* ---- helpers ----------------------------------------------------------------------------------- */
@@ -254,6 +263,8 @@ int oms__risk_check_static(oms_engine_t *e, const oms_order_ask_t *a, oms_check_
         return fail(c, OMS_REASON_INSTRUMENT_EXPIRED, 0, 0, "instrument expired");
     if (in->nvenues == 0)
         return fail(c, OMS_REASON_INSTRUMENT_NOT_TRADABLE, 0, 0, "instrument has no venue");
+    if (oms__cal_order_check(e, a->instrument, c)) /* outside its trading session (calendar.c) */
+        return 1;
     if (a->account == OMS_NIL)
         return fail(c, OMS_REASON_UNKNOWN_ACCOUNT, 0, 0, "unknown account");
     const oms_account_t *ac = &e->acct[a->account];
@@ -294,6 +305,8 @@ int oms__risk_check_static(oms_engine_t *e, const oms_order_ask_t *a, oms_check_
     if (needs_stop && a->stop_px % in->ref.tick_size)
         return fail(c, OMS_REASON_TICK_SIZE, in->ref.tick_size, a->stop_px,
                     "stop price not a multiple of the tick size");
+    if (oms__trail_check(e, a, c) || oms__sym_check(e, a, c))
+        return 1;
     if (!a->replacing) {
         if (a->tif == OMS_TIF_GTD && a->expire_time <= e->cur_ts)
             return fail(c, OMS_REASON_INVALID_EXPIRE, 0, 0,
@@ -326,6 +339,9 @@ int oms__risk_check_static(oms_engine_t *e, const oms_order_ask_t *a, oms_check_
     if (ac->ref.status == OMS_ACCOUNT_REDUCE_ONLY && !reduces(e, a, &after))
         return fail(c, OMS_REASON_ACCOUNT_REDUCE_ONLY, 0, after,
                     "account is reduce-only: the order would not reduce the position");
+    if (oms__margin_in_call(e, a->account) && !reduces(e, a, &after))
+        return fail(c, OMS_REASON_MARGIN_CALL, 0, after,
+                    "margin call: the order would not reduce the position");
     return 0;
 }
 
@@ -359,7 +375,9 @@ int oms__risk_check_limits(oms_engine_t *e, const oms_order_ask_t *a, oms_check_
 
     if (lim(L[0], OMS_LIMIT_MAX_ORDER_NOTIONAL) || lim(L[1], OMS_LIMIT_MAX_ORDER_NOTIONAL) ||
         lim(L[2], OMS_LIMIT_MAX_ORDER_NOTIONAL)) {
-        int64_t px = a->ord_type == OMS_ORD_MARKET ? in->val_px
+        /* a trailing stop goes to market when it triggers: valued like a market order */
+        int64_t px = a->ord_type == OMS_ORD_MARKET || a->ord_type == OMS_ORD_TRAILING_STOP
+                         ? in->val_px
                      : a->ord_type == OMS_ORD_STOP ? a->stop_px
                                                    : a->price;
         int64_t n;
@@ -381,7 +399,7 @@ int oms__risk_check_limits(oms_engine_t *e, const oms_order_ask_t *a, oms_check_
     }
 
     int64_t opx = a->ord_type == OMS_ORD_STOP ? a->stop_px : a->price;
-    if (a->ord_type != OMS_ORD_MARKET &&
+    if (a->ord_type != OMS_ORD_MARKET && a->ord_type != OMS_ORD_TRAILING_STOP &&
         (lim(L[0], OMS_LIMIT_PRICE_COLLAR_BPS) || lim(L[1], OMS_LIMIT_PRICE_COLLAR_BPS) ||
          lim(L[2], OMS_LIMIT_PRICE_COLLAR_BPS))) {
         int64_t ref = in->val_px;
@@ -492,7 +510,9 @@ int oms__risk_check_limits(oms_engine_t *e, const oms_order_ask_t *a, oms_check_
                 return limit_fail(e, c, money[k], OMS_SCOPE_FIRM, 0, sl->value, r);
         }
     }
-    return 0;
+    if (oms__conc_check(e, a, bw, sw, c))
+        return 1;
+    return oms__margin_check(e, a, bw, sw, c);
 }
 
 /* ---- message rate ------------------------------------------------------------------------------ */
@@ -570,6 +590,11 @@ void oms__risk_set_limit(oms_engine_t *e, const oms_ev_set_limit_t *ev)
                ev->value % OMS_DEC_SCALE) {
         r = OMS_REASON_INVALID_LIMIT;
         bad = "count limits take whole numbers";
+    } else if ((ev->kind == OMS_LIMIT_MAX_INSTRUMENT_SHARE ||
+                ev->kind == OMS_LIMIT_MAX_VENUE_SHARE) &&
+               ev->value > OMS_DEC_SCALE) {
+        r = OMS_REASON_INVALID_LIMIT;
+        bad = "shares are fractions from 0 to 1";
     } else if (ev->kind == OMS_LIMIT_MSG_RATE &&
                (ev->value < OMS_DEC(1) || ev->value > OMS_DEC(e->cfg.rate_window_max) ||
                 ev->window_ns <= 0)) {
@@ -707,6 +732,7 @@ static void check_breach(oms_engine_t *e, int scope, uint32_t idx, const oms_lim
 
 void oms__risk_after_account(oms_engine_t *e, uint32_t a)
 {
+    oms__margin_update(e, a);
     if (a == OMS_NIL || !e->acct[a].watched || halted(&e->acct[a].kill))
         return;
     const oms_account_t *ac = &e->acct[a];
@@ -727,6 +753,7 @@ void oms__risk_after_instrument_price(oms_engine_t *e, uint32_t i)
             oms__risk_after_account(e, a);
         }
     }
+    oms__margin_after_price(e, i);
 }
 
 void oms__risk_after_firm(oms_engine_t *e)

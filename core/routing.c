@@ -177,6 +177,8 @@ static void candidates(const oms_engine_t *e, oms_route_t *r)
             c->status = OMS_CAND_DOWN;
         else if (st == OMS_VSTATUS_HALTED)
             c->status = OMS_CAND_HALTED;
+        else if (!oms__sym_routable(e, r->instrument, c->venue))
+            c->status = OMS_CAND_UNMAPPED;
         else if (r->excluded & (1u << s))
             c->status = OMS_CAND_EXCLUDED;
         else if (c->px == 0)

@@ -34,12 +34,18 @@
  *       u32 k, k x fill (u32 leg (its place in the order's legs; OMS_NIL: internal), u8 busted,
  *       i64 qty, i64 px, u64 exec_seq, u32 exec_k, str exec_id),
  *       u32 k, k x alias (u8 kind, then str cl_ord_id for a client alias, else u32 leg and
- *       u64 venue_key)
+ *       u64 venue_key),
+ *       for a trailing stop only: i64 trail offset bps pend_offset pend_bps ref, u64 trigger_seq
+ *       (trailing.c), u8 n, if n: u8 mode, u8 remainder slot, n x (u32 account, i64 share)
+ *       (allocation.c)
+ *   then the calendars and after-execution section (life_state.c has its layout)
+ *   then the margin section (margin.c has its layout), then the incidents (incident.c), then
+ *   symbology (symbology.c)
  * Derived figures (open-order counts, working quantities, per-instrument sums, firm totals, watch
  * lists) are not in it: restore recomputes them. Nothing depends on pool indices, pointers or
  * padding, so equal states serialize to equal bytes.
  *
- * Snapshot: "OMSSNAP1", u32 format version (2), u64 body length, body, u64 oms_hash64 of all
+ * Snapshot: "OMSSNAP1", u32 format version (3), u64 body length, body, u64 oms_hash64 of all
  * that precedes it. The loader checks the frame and then every index, enum, string and count in
  * the body, and refuses anything inconsistent with OMS_ECORRUPT (its line in oms_corrupt_line()):
  * it is fuzzed and never reads outside its input.
@@ -55,7 +61,7 @@
 /* 2: routing (venue status and statistics, per-venue quotes, book rules, the policy, hedge
  * thresholds, child orders). Version 1 snapshots are refused (OMS_EVERSION): replay rebuilds
  * the state from the journal instead. */
-#define SNAP_VERSION 2u
+#define SNAP_VERSION 3u /* 3: issue 8 (trailing stops, ...; calendars and after execution) */
 #define SNAP_HEADER (8 + 4 + 8)
 
 /* ---- writing ------------------------------------------------------------------------------------ */
@@ -82,7 +88,7 @@ static void w_bytes(sink_t *s, const void *p, size_t n)
 
 static void w_le(sink_t *s, uint64_t v, size_t n)
 {
-    uint8_t b[8];
+    uint8_t b[8] = {0}; /* gcc -O3 cannot see that n <= 8 bytes are set before use */
     for (size_t i = 0; i < n; i++)
         b[i] = (uint8_t)(v >> (8 * i));
     w_bytes(s, b, n);
@@ -352,7 +358,13 @@ static void serialize(const oms_engine_t *e, sink_t *s)
                 w_u64(s, a->venue_key);
             }
         }
+        oms__trail_snap_write(s, o);
+        oms__alloc_snap_write(e, s, o);
     }
+    oms__life_write(e, s); /* calendars and after execution (life_state.c) */
+    oms__margin_snap_write(e, s); /* margin (margin.c) */
+    oms__incident_snap_write(e, s); /* incidents (incident.c) */
+    oms__sym_snap_write(e, s); /* symbology (symbology.c) */
 }
 
 uint64_t oms_engine_hash(const oms_engine_t *e)
@@ -383,6 +395,17 @@ int oms_engine_snapshot(const oms_engine_t *e, uint8_t *buf, size_t cap, size_t 
     w_u64(&s, check);
     *len = s.len;
     return 0;
+}
+
+/* The writer each module's own section uses (core_int.h). */
+void oms__snap_wle(oms_snap_w_t *s, uint64_t v, size_t n)
+{
+    w_le(s, v, n);
+}
+
+void oms__snap_wstr(oms_snap_w_t *s, const char *str)
+{
+    w_str(s, str);
 }
 
 /* ---- reading ------------------------------------------------------------------------------------ */
@@ -484,6 +507,22 @@ static int r_kill(src_t *s, oms_kill_t *k)
             return -1;
     }
     return s->bad ? -1 : 0;
+}
+
+/* The reader each module's own section uses (core_int.h). */
+uint64_t oms__snap_rle(oms_snap_r_t *s, size_t n)
+{
+    return r_le(s, n);
+}
+
+int oms__snap_rstr(oms_snap_r_t *s, char *dst, size_t cap)
+{
+    return r_str(s, dst, cap);
+}
+
+int oms__snap_rok(const oms_snap_r_t *s)
+{
+    return !s->bad;
 }
 
 /* Registers a name in a map-backed table; -1 on a duplicate. */
@@ -649,6 +688,7 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
         oms_instrument_t *in = &e->instr[i];
         memset(in, 0, sizeof *in);
         in->first_pos = in->last_pos = in->first_watch = OMS_NIL;
+        in->first_trail = OMS_NIL;
         in->contrib.ok = 1;
         NEED(r_ref(&s, OMS_EV_INSTRUMENT, &in->ref, sizeof in->ref) == 0 &&
                  valid_instrument(&in->ref),
@@ -798,7 +838,7 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
                  o->tif < OMS_TIF_COUNT && o->base < OB_COUNT && o->acked <= 1 &&
                  o->pend <= PEND_REPLACE && o->sys <= SYS_REFUSED &&
                  o->sys_reason < OMS_REASON_COUNT && o->cum_qty >= 0 &&
-                 o->route <= ROUTE_INTERNAL && o->book < OMS_BOOK_COUNT && o->hedge <= 1 &&
+                 o->route <= ROUTE_HELD && o->book < OMS_BOOK_COUNT && o->hedge <= 1 &&
                  o->stranded <= 1 && o->out_base < OB_COUNT &&
                  o->replace_by_cancel <= (o->pend == PEND_REPLACE) &&
                  o->out_reason < OMS_REASON_COUNT && o->idle >= 0,
@@ -813,7 +853,8 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
         NEED(routed ? o->qty >= 0 && o->cum_qty <= o->qty : o->cum_qty == 0, "order quantities");
         NEED(routed || (o->base == OB_REJECTED && o->pend == PEND_NONE && o->sys == SYS_NONE),
              "unrouted order that is not a reject");
-        NEED(o->route == ROUTE_MARKET || (o->pend == PEND_NONE && o->sys == SYS_NONE && !live),
+        NEED(o->route == ROUTE_MARKET || (o->pend == PEND_NONE && o->sys == SYS_NONE &&
+                                          (!live || o->route == ROUTE_HELD)),
              "an order of no venue still working");
         NEED(live ? o->idle <= o->qty - o->cum_qty : o->idle == 0, "idle quantity");
         if (routed) {
@@ -910,6 +951,8 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
             }
         }
         NEED(oms__clid_lookup(e, o->client, o->cl_ord_id) == oi, "order ClOrdID not registered");
+        NEED(oms__trail_snap_read(&s, o) == 0, "trailing stop");
+        NEED(oms__alloc_snap_read(&s, e, oi) == 0, "allocation");
         for (uint32_t li = o->first_leg; li != OMS_NIL; li = e->legs[li].next) {
             const oms_leg_t *l = &e->legs[li];
             uint32_t a1 = oms__vkey_lookup(e, l->key);
@@ -919,6 +962,10 @@ int oms_engine_restore(oms_engine_t **out, const oms_engine_config_t *cfg, const
                  "leg ClOrdID not registered");
         }
     }
+    NEED(oms__life_read(e, &s) == 0, "calendars and after-execution state");
+    NEED(oms__margin_snap_read(e, &s) == 0, "margin");
+    NEED(oms__incident_snap_read(e, &s) == 0, "incidents");
+    NEED(oms__sym_snap_read(e, &s) == 0, "symbology");
     NEED(!s.bad && s.at == s.len, "trailing bytes");
 
     /* Derived state, recomputed as apply maintains it. */
@@ -1039,7 +1086,7 @@ int oms_engine_check(const oms_engine_t *e)
         nlegs += nl;
         CHECK(nl == o->nlegs && (nl == 0 || o->route == ROUTE_MARKET),
               "O%llu: leg count", (unsigned long long)o->seq);
-        CHECK(live ? o->route == ROUTE_MARKET && o->idle >= 0 && open + o->idle == o->qty - o->cum_qty
+        CHECK(live ? (o->route == ROUTE_MARKET || o->route == ROUTE_HELD) && o->idle >= 0 && open + o->idle == o->qty - o->cum_qty
                    : o->idle == 0,
               "O%llu: legs hold %lld and idle %lld, LeavesQty is %lld", (unsigned long long)o->seq,
               (long long)open, (long long)o->idle, (long long)oms__order_leaves(o));
@@ -1134,6 +1181,10 @@ int oms_engine_check(const oms_engine_t *e)
     }
     CHECK(excluded == e->excluded && memcmp(tot, e->tot, sizeof tot) == 0,
           "firm totals differ from the sum of instrument contributions");
+    if ((rc = oms__trail_verify(e)) < 0 || (rc = oms__margin_verify(e)) < 0 ||
+        (rc = oms__alloc_verify(e)) < 0)
+        goto done;
+    rc = oms__life_verify(e); /* calendars and after execution (life_state.c) */
 done:
     free(acct_open);
     free(instr_open);

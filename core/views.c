@@ -231,6 +231,21 @@ int oms_engine_visit_orders(const oms_engine_t *e, int (*cb)(void *, const oms_o
         v.n_legs = o->nlegs;
         v.idle_qty = o->idle;
         v.reroutes = o->reroutes;
+        v.trail_offset = o->trail.offset;
+        v.trail_bps = o->trail.bps;
+        v.trail_ref = o->trail.ref;
+        v.trail_held = o->route == ROUTE_HELD && v.live;
+        v.trail_trigger_seq = o->trail.trigger_seq;
+        const oms_alloc_t *al = oms__alloc_of(e, o);
+        if (al) {
+            v.n_alloc = al->n;
+            v.alloc_mode = al->mode;
+            v.alloc_remainder = al->rem;
+            for (unsigned k = 0; k < al->n; k++) {
+                v.alloc_accounts[k] = e->acct[al->account[k]].ref.account;
+                v.alloc_shares[k] = al->share[k];
+            }
+        }
         int rc = cb(ctx, &v);
         if (rc)
             return rc;
@@ -291,6 +306,7 @@ int oms_engine_visit_venues(const oms_engine_t *e, int (*cb)(void *, const oms_v
         v.status = vn->status;
         v.status_text = vn->status_text;
         v.status_seq = vn->status_seq;
+        v.mapped_only = vn->mapped_only;
         v.orders = st->orders;
         v.acks = st->acks;
         v.rejects = st->rejects;

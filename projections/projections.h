@@ -49,25 +49,33 @@ int oms_state_dump(const oms_engine_t *e, char **out);
 
 
 /* ---------------------------------------------------------------------------------------------
- * Reports (report.c, report_rows.c, order_record.c, best_ex.c, best_ex_out.c): the read models a
+ * Reports (report.c, report_rows.c, order_record.c, best_ex.c, best_ex_out.c, surveillance.c,
+ * lifecycle_rows.c): the read models a
  * compliance team and a broker's operators use, fed event by event during a replay.
  *
  *   OUTDIR/oms.sqlite           tables of orders, order events, executions, positions, exposure,
  *                               routing decisions, risk checks, limit changes, kill switch events,
- *                               admin actions, rejected inputs, best-execution figures, meta
+ *                               admin actions, rejected inputs, best-execution figures, meta;
+ *                               surveillance: breaks, alerts, venue_orders, venue_symbols
+ *                               (surveillance.c);
+ *                               after execution: settlements, allocations, trailing triggers,
+ *                               margin calls, financing, expiries, corporate actions, incidents
+ *                               (lifecycle_rows.c)
  *   OUTDIR/order-record.csv     the MiFID II order record (RTS 24 Annex Table 2 as the model)
  *   OUTDIR/best-execution.html  per venue and instrument class, top five venues, daily figures;
  *   OUTDIR/best-execution.csv   inline SVG charts, no script, nothing fetched
  *   OUTDIR/best-execution.json
+ *   OUTDIR/back_office_YYYYMMDD.csv  per trade date: confirmations, settlement instructions
  *
- * Invariants: every byte written is a function of the journal (and of --from/--to): no wall-clock
+ * Invariants: every byte written is a function of the journal (and of --from/--to, and of the
+ * reconciliation files given): no wall-clock
  * time, rows keyed by (seq, k), integers only: in the database money and quantities are INTEGER
  * units of 10^-8 and times INTEGER ns (UTC), in the files exact decimal text; figures are computed
  * with integer arithmetic and rounded once. The database is incremental: its
  * meta table holds the last applied sequence number, a later report into the same OUTDIR applies
  * only what follows, and the result is the one a build from scratch gives (`sqlite3 oms.sqlite
- * .dump` byte-identical, files identical). docs/order-record.md and docs/best-execution.md
- * describe every column and figure.
+ * .dump` byte-identical, files identical). docs/order-record.md, docs/best-execution.md,
+ * docs/surveillance.md and docs/back-office.md describe every column and figure.
  * ------------------------------------------------------------------------------------------- */
 
 typedef struct oms_report oms_report_t;
@@ -79,10 +87,22 @@ typedef struct oms_report_identity {
     uint64_t journal_last_seq;        /* the journal's end when the report runs */
 } oms_report_identity_t;
 
+/* A venue's end-of-day execution file to reconcile the journal's fills at that venue with
+ * (docs/surveillance.md: the CSV columns and the breaks it gives). */
+typedef struct oms_report_recon {
+    const char *venue;
+    const char *path;
+} oms_report_recon_t;
+
 typedef struct oms_report_options {
     int64_t from_ts, to_ts;           /* rows for events with from_ts <= ts <= to_ts */
     int64_t exposure_interval_ns;     /* exposure rows each time the clock crosses a multiple */
     uint32_t batch_events;            /* events per SQLite transaction */
+    /* reconciliation files (borrowed until the report closes): read and checked when the report
+     * opens; each venue's recon_* breaks are replaced when its file is given again, kept when
+     * not. Not part of what ties an OUTDIR to its options. */
+    const oms_report_recon_t *recon;
+    size_t nrecon;
 } oms_report_options_t;
 
 /* from/to unbounded, exposure every 30 minutes, 65536 events per transaction. */
@@ -97,6 +117,7 @@ typedef struct oms_report_summary {
     int64_t first_ts, last_ts;
     uint64_t state_hash;
     uint64_t orders, order_events, executions, rejects, risk_checks, breaks;
+    uint64_t surveillance_breaks, alerts; /* rows of the breaks and alerts tables */
     int64_t fill_rate_bp, reject_rate_bp;
     int64_t ack_p95_ns, ack_p99_ns, fill_p95_ns, fill_p99_ns;
 } oms_report_summary_t;

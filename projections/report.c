@@ -19,7 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION "1"
+/* 2: breaks, alerts and venue_orders (surveillance.c); the lifecycle tables (lifecycle_rows.c) */
+#define SCHEMA_VERSION "2"
 
 void oms_report_options_init(oms_report_options_t *o)
 {
@@ -120,6 +121,8 @@ void oms_report_close(oms_report_t *r)
         sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(r->st[i]);
+    oms__surv_close(r);
+    oms__life_close(r);
     sqlite3_close(r->db);
     oms__rpt_free_cache(r);
     free(r);
@@ -141,8 +144,6 @@ static int check_option(oms_report_t *r, const char *key, int64_t want, const ch
 int oms_report_open(oms_report_t **out, const char *outdir, const oms_report_identity_t *id,
                     const oms_report_options_t *opts, uint64_t *resume_seq)
 {
-    if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
-        return OMS_SET_ERR(-errno, "creating %s: %s", outdir, strerror(errno));
     oms_report_t *r = calloc(1, sizeof *r);
     if (!r)
         return OMS_SET_ERR(-ENOMEM, "report: out of memory");
@@ -152,6 +153,14 @@ int oms_report_open(oms_report_t **out, const char *outdir, const oms_report_ide
         r->opt = *opts;
     else
         oms_report_options_init(&r->opt);
+    int rc;
+    /* a bad reconciliation file is refused before OUTDIR is touched */
+    if ((rc = oms__surv_load(r)) != 0)
+        goto fail;
+    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+        rc = OMS_SET_ERR(-errno, "creating %s: %s", outdir, strerror(errno));
+        goto fail;
+    }
     if (!r->opt.batch_events)
         r->opt.batch_events = 65536;
     r->free_order = UINT32_MAX;
@@ -163,8 +172,8 @@ int oms_report_open(oms_report_t **out, const char *outdir, const oms_report_ide
     char path[4200];
     snprintf(path, sizeof path, "%s/oms.sqlite", outdir);
     /* one thread at a time uses the connection: SQLite's own locking would be pure cost */
-    int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    rc = sqlite3_open_v2(path, &r->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         rc = oms__rpt_sql_error(r, rc, "opening");
         goto fail;
@@ -174,7 +183,8 @@ int oms_report_open(oms_report_t **out, const char *outdir, const oms_report_ide
      * locked". */
     sqlite3_busy_timeout(r->db, 60000);
     if ((rc = oms__rpt_exec(r, open_sql)) != 0 || (rc = oms__rpt_schema(r)) != 0 ||
-        (rc = oms__rpt_prepare(r)) != 0)
+        (rc = oms__rpt_prepare(r)) != 0 || (rc = oms__surv_open(r)) != 0 ||
+        (rc = oms__life_open(r)) != 0)
         goto fail;
     char v[128];
     if ((rc = meta_get(r, "journal_id", v, sizeof v)) != 0)
@@ -392,6 +402,11 @@ int oms_report_finish(oms_report_t *r, const oms_engine_t *e, oms_report_summary
         r->in_tx = true;
         rc = oms__rpt_write_positions(r, e);
     }
+    uint64_t surv_breaks = 0, alerts = 0;
+    if (!rc)
+        rc = oms__surv_finish(r, &surv_breaks, &alerts);
+    if (!rc)
+        rc = oms__life_finish(r);
     char hash[20];
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)oms_engine_hash(e));
     if (!rc)
@@ -412,6 +427,8 @@ int oms_report_finish(oms_report_t *r, const oms_engine_t *e, oms_report_summary
     sum.last_ts = r->last_ts;
     sum.events = r->events;
     sum.state_hash = oms_engine_hash(e);
+    sum.surveillance_breaks = surv_breaks;
+    sum.alerts = alerts;
     if (summary)
         *summary = sum;
     return 0;
@@ -452,6 +469,8 @@ json_t *oms_report_summary_to_json(const oms_report_summary_t *s)
     json_object_set_new(o, "rejects", json_integer((json_int_t)s->rejects));
     json_object_set_new(o, "risk_checks", json_integer((json_int_t)s->risk_checks));
     json_object_set_new(o, "breaks", json_integer((json_int_t)s->breaks));
+    json_object_set_new(o, "surveillance_breaks", json_integer((json_int_t)s->surveillance_breaks));
+    json_object_set_new(o, "alerts", json_integer((json_int_t)s->alerts));
     json_object_set_new(o, "fill_rate_pct", x100_json(s->fill_rate_bp));
     json_object_set_new(o, "reject_rate_pct", x100_json(s->reject_rate_bp));
     json_object_set_new(o, "ack_p95_ns", ns_json(s->ack_p95_ns));
@@ -503,6 +522,8 @@ int oms_report_summary_from_json(const json_t *o, oms_report_summary_t *s)
     s->rejects = u64_from(o, "rejects");
     s->risk_checks = u64_from(o, "risk_checks");
     s->breaks = u64_from(o, "breaks");
+    s->surveillance_breaks = u64_from(o, "surveillance_breaks");
+    s->alerts = u64_from(o, "alerts");
     s->fill_rate_bp = x100_from(json_object_get(o, "fill_rate_pct"));
     s->reject_rate_bp = x100_from(json_object_get(o, "reject_rate_pct"));
     s->ack_p95_ns = ns_from(json_object_get(o, "ack_p95_ns"));

@@ -122,6 +122,9 @@ struct oms_report {
     uint32_t *omap;            /* index + 1; 0 empty */
     size_t omap_cap, omap_n;
     uint32_t dirty_head;       /* dirty list; UINT32_MAX: empty */
+
+    struct rpt_surv *surv;     /* surveillance.c's statements and reconciliation files */
+    struct rpt_life *life;     /* lifecycle_rows.c's event types and statements */
 };
 
 /* report_rows.c ------------------------------------------------------------------------------- */
@@ -137,6 +140,33 @@ int oms__rpt_flush_orders(oms_report_t *r);
 int oms__rpt_write_positions(oms_report_t *r, const oms_engine_t *e);
 int oms__rpt_seed(oms_report_t *r, const oms_engine_t *e);
 void oms__rpt_free_cache(oms_report_t *r);
+
+/* The cached order with this id (read back from its row when it was evicted); NULL when the
+ * report knows no such order, with *err set on a failure. Valid until the next event. */
+const rpt_order_t *oms__rpt_order_get(oms_report_t *r, const char *order_id, int *err);
+
+/* surveillance.c ------------------------------------------------------------------------------ */
+/* The reconciliation files of the options, read and checked (before OUTDIR is touched). */
+int oms__surv_load(oms_report_t *r);
+/* Its tables and statements (after oms__surv_load). */
+int oms__surv_open(oms_report_t *r);
+/* The journal breaks and venue orders of one event, in the open transaction. */
+int oms__surv_event(oms_report_t *r, uint64_t seq, int64_t ts, const oms_event_t *ev,
+                    const oms_outbuf_t *out);
+/* Alerts rewritten, and the reconciliation breaks of the files given (in r's open transaction);
+ * the rows of breaks and alerts counted into *breaks and *alerts. */
+int oms__surv_finish(oms_report_t *r, uint64_t *breaks, uint64_t *alerts);
+void oms__surv_close(oms_report_t *r);
+
+/* lifecycle_rows.c ---------------------------------------------------------------------------- */
+/* The lifecycle tables (their columns from core's event types) and statements. */
+int oms__life_open(oms_report_t *r);
+/* The lifecycle rows of one event, in the open transaction. */
+int oms__life_event(oms_report_t *r, uint64_t seq, int64_t ts, const oms_event_t *ev,
+                    const oms_outbuf_t *out);
+/* incidents rewritten, and the back-office files (in r's open transaction). */
+int oms__life_finish(oms_report_t *r);
+void oms__life_close(oms_report_t *r);
 
 /* order_record.c ------------------------------------------------------------------------------ */
 /* The RTS 24 field 21 code of an execution report caused by an input of type input_type, or

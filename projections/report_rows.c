@@ -815,6 +815,12 @@ static rpt_order_t *order_find(oms_report_t *r, const char *order_id, uint64_t *
     return rc == 1 ? o : NULL;
 }
 
+const rpt_order_t *oms__rpt_order_get(oms_report_t *r, const char *order_id, int *err)
+{
+    uint64_t key;
+    return order_find(r, order_id, &key, err);
+}
+
 /* A new cache entry for an order first seen in report er: what the report says (the input is the
  * client's new order when this event created it). */
 static rpt_order_t *order_from_report(oms_report_t *r, uint64_t key, const oms_ev_exec_report_t *er)
@@ -1793,6 +1799,10 @@ int oms__rpt_apply(oms_report_t *r, uint64_t seq, int64_t ts, const oms_event_t 
             break;
         }
     }
+    if (!rc)
+        rc = oms__surv_event(r, seq, ts, ev, out);
+    if (!rc)
+        rc = oms__life_event(r, seq, ts, ev, out);
     if (!rc && due && !x)
         rc = OMS_SET_ERR(-EINVAL, "report: seq %llu calls for exposure figures and none were given",
                          (unsigned long long)seq);

@@ -136,6 +136,110 @@ static int position_cb(void *ctx, const oms_position_view_t *v)
     return json_array_append_new(ctx, o);
 }
 
+/* ---- orders, venues and risk (issue 8, A) ---- */
+
+/* A trailing stop's trail, reference and trigger (the stop itself is the order's stop_px). */
+static json_t *trailing_json(const oms_order_view_t *v)
+{
+    json_t *t = json_object();
+    json_object_set_new(t, "offset", dec(v->trail_offset));
+    json_object_set_new(t, "bps", dec(v->trail_bps));
+    json_object_set_new(t, "ref_px", dec(v->trail_ref));
+    json_object_set_new(t, "stop_px", dec(v->stop_px));
+    json_object_set_new(t, "held", json_boolean(v->trail_held));
+    json_object_set_new(t, "trigger_seq", json_integer((json_int_t)v->trail_trigger_seq));
+    return t;
+}
+
+/* A block order's allocation: its client accounts and shares, and who takes the remainder. */
+static json_t *allocation_json(const oms_order_view_t *v)
+{
+    json_t *a = json_object(), *accounts = json_array();
+    json_object_set_new(a, "mode", json_string(oms_enum_name(&oms_enum_alloc_mode, v->alloc_mode)));
+    json_object_set_new(a, "remainder", json_string(v->alloc_accounts[v->alloc_remainder]));
+    for (unsigned k = 0; k < v->n_alloc; k++) {
+        json_t *x = json_object();
+        json_object_set_new(x, "account", json_string(v->alloc_accounts[k]));
+        json_object_set_new(x, "share", dec(v->alloc_shares[k]));
+        json_array_append_new(accounts, x);
+    }
+    json_object_set_new(a, "accounts", accounts);
+    return a;
+}
+
+static int margin_cb(void *ctx, const oms_margin_view_t *v)
+{
+    json_t *o = json_object(), *rules = json_array();
+    json_object_set_new(o, "account", json_string(v->account));
+    json_object_set_new(o, "ccy", json_string(v->ccy));
+    json_object_set_new(o, "cash", dec(v->cash));
+    json_object_set_new(o, "in_call", json_boolean(v->in_call));
+    json_object_set_new(o, "call_seq", json_integer((json_int_t)v->call_seq));
+    json_object_set_new(o, "equity", v->ok ? dec(v->equity) : json_null());
+    json_object_set_new(o, "realized", v->ok ? dec(v->realized) : json_null());
+    json_object_set_new(o, "unrealized", v->ok ? dec(v->unrealized) : json_null());
+    json_object_set_new(o, "initial", v->ok ? dec(v->initial) : json_null());
+    json_object_set_new(o, "maintenance", v->ok ? dec(v->maintenance) : json_null());
+    for (unsigned k = 0; k < v->n_rules; k++) {
+        json_t *r = json_object();
+        json_object_set_new(
+            r, "asset_class",
+            json_string(oms_enum_name(&oms_enum_asset_class, v->rules[k].asset_class)));
+        json_object_set_new(r, "initial_rate", dec(v->rules[k].initial_rate));
+        json_object_set_new(r, "maintenance_rate", dec(v->rules[k].maintenance_rate));
+        json_object_set_new(r, "max_leverage", dec(v->rules[k].max_leverage));
+        json_object_set_new(r, "since_seq", json_integer((json_int_t)v->rules[k].since_seq));
+        json_array_append_new(rules, r);
+    }
+    json_object_set_new(o, "rules", rules);
+    return json_array_append_new(ctx, o);
+}
+
+static int incident_cb(void *ctx, const oms_incident_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(v->id));
+    json_object_set_new(o, "kind", json_string(v->kind));
+    json_object_set_new(o, "ref", json_string(v->ref));
+    json_object_set_new(o, "status",
+                        json_string(oms_enum_name(&oms_enum_incident_status, v->status)));
+    json_object_set_new(o, "text", json_string(v->text));
+    json_object_set_new(o, "opened_by", json_string(v->opened_by));
+    json_object_set_new(o, "opened_seq", json_integer((json_int_t)v->opened_seq));
+    json_object_set_new(o, "opened_ts", ts(v->opened_ts));
+    json_object_set_new(o, "assignee", json_string(v->assignee));
+    json_object_set_new(o, "updated_by", json_string(v->updated_by));
+    json_object_set_new(o, "updated_seq", json_integer((json_int_t)v->updated_seq));
+    json_object_set_new(o, "updated_ts", ts(v->updated_ts));
+    json_object_set_new(o, "why", json_string(v->why));
+    return json_array_append_new(ctx, o);
+}
+
+static int venue_symbol_cb(void *ctx, const oms_venue_symbol_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "venue", json_string(v->venue));
+    json_object_set_new(o, "symbol", json_string(v->symbol));
+    json_object_set_new(o, "venue_symbol", json_string(v->venue_symbol));
+    json_object_set_new(o, "price_multiplier", dec(v->price_multiplier));
+    json_object_set_new(o, "qty_multiplier", dec(v->qty_multiplier));
+    json_object_set_new(o, "since_seq", json_integer((json_int_t)v->since_seq));
+    return json_array_append_new(ctx, o);
+}
+
+/* The state of issue 8's orders, venues and risk part that is not per order. */
+static int lifecycle_a_json(const oms_engine_t *e, json_t *root)
+{
+    json_t *margin = json_array(), *incidents = json_array(), *symbols = json_array();
+    int rc = oms_engine_visit_margin(e, margin_cb, margin);
+    rc = rc ? rc : oms_engine_visit_incidents(e, incident_cb, incidents);
+    rc = rc ? rc : oms_engine_visit_venue_symbols(e, venue_symbol_cb, symbols);
+    json_object_set_new(root, "margin", margin);
+    json_object_set_new(root, "incidents", incidents);
+    json_object_set_new(root, "venue_symbols", symbols);
+    return rc;
+}
+
 static int order_cb(void *ctx, const oms_order_view_t *v)
 {
     json_t *o = json_object();
@@ -175,6 +279,10 @@ static int order_cb(void *ctx, const oms_order_view_t *v)
     json_object_set_new(o, "hedge", json_boolean(v->hedge));
     json_object_set_new(o, "idle_qty", dec(v->idle_qty));
     json_object_set_new(o, "reroutes", json_integer(v->reroutes));
+    if (v->ord_type == OMS_ORD_TRAILING_STOP)
+        json_object_set_new(o, "trailing", trailing_json(v));
+    if (v->n_alloc)
+        json_object_set_new(o, "allocation", allocation_json(v));
     json_object_set_new(o, "legs", json_array()); /* filled by leg_cb */
     return json_array_append_new(ctx, o);
 }
@@ -234,6 +342,7 @@ static int venue_cb(void *ctx, const oms_venue_view_t *v)
     json_object_set_new(o, "fill_latency_ns", json_integer(v->fill_latency_ns));
     json_object_set_new(o, "ack_samples", json_integer((json_int_t)v->ack_samples));
     json_object_set_new(o, "fill_samples", json_integer((json_int_t)v->fill_samples));
+    json_object_set_new(o, "mapped_only", json_boolean(v->mapped_only));
     return json_array_append_new(ctx, o);
 }
 
@@ -294,6 +403,118 @@ static int kill_cb(void *ctx, const oms_kill_view_t *v)
     return json_array_append_new(ctx, o);
 }
 
+/* ---- calendars and after execution (issue 8, B) ---- */
+
+static const char *const weekdays[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+static int calendar_cb(void *ctx, const oms_calendar_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(v->name));
+    json_object_set_new(o, "settle_days", json_integer(v->settle_days));
+    json_t *hours = json_array();
+    for (int w = 0; w < 7; w++) {
+        if (v->close[w] <= v->open[w])
+            continue;
+        json_t *h = json_object();
+        json_object_set_new(h, "day", json_string(weekdays[w]));
+        json_object_set_new(h, "open", json_integer(v->open[w]));
+        json_object_set_new(h, "close", json_integer(v->close[w]));
+        json_array_append_new(hours, h);
+    }
+    json_object_set_new(o, "hours", hours);
+    json_t *classes = json_array();
+    for (int k = 0; k < OMS_ASSET_COUNT; k++)
+        if (v->classes & (1u << k))
+            json_array_append_new(classes,
+                                  json_string(oms_enum_name(&oms_enum_asset_class, (unsigned)k)));
+    json_object_set_new(o, "asset_classes", classes);
+    json_object_set_new(o, "holidays", json_array()); /* filled by holiday_cb */
+    return json_array_append_new(ctx, o);
+}
+
+static int holiday_cb(void *ctx, const oms_holiday_view_t *v)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach((json_t *)ctx, i, c)
+    {
+        if (strcmp(json_string_value(json_object_get(c, "name")), v->calendar) != 0)
+            continue;
+        json_t *h = json_object();
+        json_object_set_new(h, "date", json_integer(v->date));
+        json_object_set_new(h, "early_close", json_integer(v->early_close));
+        return json_array_append_new(json_object_get(c, "holidays"), h);
+    }
+    return -1;
+}
+
+static int instrument_life_cb(void *ctx, const oms_instrument_life_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "symbol", json_string(v->symbol));
+    json_object_set_new(o, "calendar", json_string(v->calendar));
+    json_object_set_new(o, "own_calendar", json_boolean(v->own_calendar));
+    json_object_set_new(o, "session_open", json_boolean(v->session_open));
+    json_object_set_new(o, "session_end", ts(v->session_end));
+    json_object_set_new(o, "trading_date", json_integer(v->trading_date));
+    json_object_set_new(o, "settle_days", json_integer(v->settle_days));
+    json_object_set_new(o, "settle_own", json_boolean(v->settle_own));
+    if (v->financing) {
+        json_t *f = json_object();
+        json_object_set_new(f, "per_annum", json_boolean(v->per_annum));
+        json_object_set_new(f, "long_rate", dec(v->long_rate));
+        json_object_set_new(f, "short_rate", dec(v->short_rate));
+        json_object_set_new(o, "financing", f);
+    } else {
+        json_object_set_new(o, "financing", json_null());
+    }
+    json_object_set_new(o, "roll_to", json_string(v->roll_to));
+    json_object_set_new(o, "expiry_done", ts(v->expiry_done));
+    return json_array_append_new(ctx, o);
+}
+
+static int corp_action_cb(void *ctx, const oms_corp_action_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "symbol", json_string(v->symbol));
+    json_object_set_new(o, "kind", json_string(v->split ? "split" : "dividend"));
+    json_object_set_new(o, "ex_date", json_integer(v->ex_date));
+    json_object_set_new(o, v->split ? "ratio" : "amount", dec(v->value));
+    json_object_set_new(o, "seq", json_integer((json_int_t)v->seq));
+    return json_array_append_new(ctx, o);
+}
+
+static int day_end_cb(void *ctx, const oms_day_end_view_t *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "order_id", json_string(v->order_id));
+    json_object_set_new(o, "cl_ord_id", json_string(v->cl_ord_id));
+    json_object_set_new(o, "session_end", ts(v->session_end));
+    return json_array_append_new(ctx, o);
+}
+
+/* "calendars" (hours, classes, holidays) and "lifecycle" (per instrument: calendar, session,
+ * settlement cycle, financing, expiry; corporate actions waiting; day orders' session ends). */
+static void life_json(const oms_engine_t *e, json_t *root, int *rc)
+{
+    json_t *cals = json_array(), *instr = json_array(), *cas = json_array(), *days = json_array();
+    int r = oms_engine_visit_calendars(e, calendar_cb, cals);
+    r = r ? r : oms_engine_visit_holidays(e, holiday_cb, cals);
+    r = r ? r : oms_engine_visit_instrument_life(e, instrument_life_cb, instr);
+    r = r ? r : oms_engine_visit_corp_actions(e, corp_action_cb, cas);
+    r = r ? r : oms_engine_visit_day_ends(e, day_end_cb, days);
+    json_t *life = json_object();
+    json_object_set_new(life, "settlement_on", json_boolean(oms_engine_settlement_on(e)));
+    json_object_set_new(life, "instruments", instr);
+    json_object_set_new(life, "corporate_actions", cas);
+    json_object_set_new(life, "day_orders", days);
+    json_object_set_new(root, "calendars", cals);
+    json_object_set_new(root, "lifecycle", life);
+    if (r && !*rc)
+        *rc = r;
+}
+
 json_t *oms_state_to_json(const oms_engine_t *e)
 {
     oms_firm_view_t f;
@@ -349,6 +570,8 @@ json_t *oms_state_to_json(const oms_engine_t *e)
     for (int k = 0; k < 9; k++)
         json_object_set_new(root, keys[k], arr[k]);
     json_object_set_new(root, "routing", routing_json(e, &rc));
+    life_json(e, root, &rc);
+    rc = rc ? rc : lifecycle_a_json(e, root);
     if (rc) {
         json_decref(root);
         return NULL;

@@ -197,7 +197,8 @@ static int project(pipe_t *p, oms_report_t *rep)
             return rc; /* the fold is done and everything it sent is projected */
         for (size_t i = 0; !rc && i < c->n; i++) {
             item_t *it = &c->items[i];
-            oms_outbuf_t out = {c->outs + it->out_first, it->out_n, it->out_n};
+            /* no outputs: no pointer arithmetic on a chunk that holds none (outs may be NULL) */
+            oms_outbuf_t out = {it->out_n ? c->outs + it->out_first : NULL, it->out_n, it->out_n};
             rc = oms_report_event_captured(rep, it->seq, it->ts, &it->ev, &out, it->due, it->exposure);
         }
         for (size_t i = 0; i < c->n; i++) {

@@ -17,14 +17,21 @@
 #include <string.h>
 
 static const char report_help[] =
-    "usage: oms report DIR --out OUTDIR [--from TIME] [--to TIME] [--json] [--quiet]\n"
+    "usage: oms report DIR --out OUTDIR [--from TIME] [--to TIME] [--recon VENUE=FILE]...\n"
+    "                  [--json] [--quiet]\n"
     "\n"
     "Replays the journal in DIR and writes, into OUTDIR (created if missing):\n"
     "  oms.sqlite            orders, order_events (one row per order event), executions,\n"
     "                        positions, exposure (every 30 minutes and at the end of the day),\n"
     "                        routing_decisions, risk_checks, limit_changes, kill_switch_events,\n"
     "                        admin_actions, rejected_inputs, the best-execution figures and meta\n"
-    "                        (journal identity, sequence range, engine versions, state hash)\n"
+    "                        (journal identity, sequence range, engine versions, state hash);\n"
+    "                        surveillance: breaks (fills that do not match what was sent,\n"
+    "                        reconciliation), alerts (fill and reject rates out of their band,\n"
+    "                        latency spikes, repeated rejects), venue_orders, venue_symbols\n"
+    "                        (docs/surveillance.md); after execution: settlements, allocations,\n"
+    "                        trailing_triggers, financing_charges, future_expiries,\n"
+    "                        corporate_actions, incident_history, incidents (docs/back-office.md)\n"
     "  order-record.csv      the MiFID II order record, RTS 24 Annex Table 2 as the column model\n"
     "                        (docs/order-record.md maps every column)\n"
     "  best-execution.html   per venue and instrument class (and per client category): orders,\n"
@@ -33,10 +40,15 @@ static const char report_help[] =
     "                        the top five venues per class (RTS 28), routing decisions, daily\n"
     "                        operating figures; the page has inline SVG charts and no script\n"
     "  summary.json          the headline figures (what 'oms replay days' gathers)\n"
+    "  back_office_YYYYMMDD.csv  per trade date: confirmations and settlement instructions, one\n"
+    "                        row per execution (when the journal turns settlement on)\n"
     "\n"
     "  --out OUTDIR   where the report goes\n"
     "  --from TIME    rows only for events at or after TIME (ISO-8601 UTC or ns since the epoch)\n"
     "  --to TIME      ... and at or before TIME\n"
+    "  --recon VENUE=FILE  reconcile the journal's fills at VENUE with the venue's end-of-day\n"
+    "                 execution file (CSV: exec_id,venue_order_id,symbol,side,qty,px,trade_date);\n"
+    "                 differences become recon_* rows in breaks; repeatable, one file per venue\n"
     "  --json         print the summary as one JSON object\n"
     "  --quiet        print nothing on success\n"
     "\n"
@@ -70,7 +82,10 @@ static int run_report(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},  {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},   {"json", no_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"recon", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+    enum { MAX_RECON = 32 };
+    oms_report_recon_t recon[MAX_RECON];
+    size_t nrecon = 0;
     const char *out = NULL;
     bool json = false, quiet = false;
     oms_report_options_t ro;
@@ -88,6 +103,17 @@ static int run_report(int argc, char **argv)
             if (oms__cli_time_parse(optarg, &ro.to_ts))
                 return oms__cli_usage(cmd, "--to wants an ISO-8601 UTC time, not '%s'", optarg);
             break;
+        case 'r': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1])
+                return oms__cli_usage(cmd, "--recon wants VENUE=FILE, not '%s'", optarg);
+            if (nrecon == MAX_RECON)
+                return oms__cli_usage(cmd, "at most %d --recon files", MAX_RECON);
+            *eq = '\0'; /* optarg points into argv: VENUE and FILE live as long as the command */
+            recon[nrecon].venue = optarg;
+            recon[nrecon++].path = eq + 1;
+            break;
+        }
         case 'j': json = true; break;
         case 'q': quiet = true; break;
         case 'h': return oms__cli_help(report_help);
@@ -102,6 +128,8 @@ static int run_report(int argc, char **argv)
     if (ro.from_ts > ro.to_ts)
         return oms__cli_usage(cmd, "--from is after --to");
     const char *dir = argv[optind];
+    ro.recon = recon;
+    ro.nrecon = nrecon;
     oms_progress_t prog;
     oms_progress_init(&prog, "report");
     oms_report_summary_t sum;
@@ -147,13 +175,16 @@ static int run_report(int argc, char **argv)
            "  order events  %llu rows in the order record; %llu executions; %llu risk-check rejects\n"
            "  latency p95   venue ack %s, first fill %s\n"
            "  breaks        %llu (fills for unknown orders, busts, reconciliation)\n"
+           "  surveillance  %llu breaks, %llu alerts (tables breaks and alerts)\n"
            "  state hash    %016llx\n"
            "  files         oms.sqlite, order-record.csv, best-execution.html, best-execution.csv,\n"
-           "                best-execution.json, summary.json\n",
+           "                best-execution.json, summary.json (and back_office_YYYYMMDD.csv per\n"
+           "                trade date with settlements)\n",
            (unsigned long long)sum.first_seq, (unsigned long long)sum.last_seq, a, b,
            (unsigned long long)sum.orders, (unsigned long long)sum.rejects, rr, fr,
            (unsigned long long)sum.order_events, (unsigned long long)sum.executions,
            (unsigned long long)sum.risk_checks, ack, fill, (unsigned long long)sum.breaks,
+           (unsigned long long)sum.surveillance_breaks, (unsigned long long)sum.alerts,
            (unsigned long long)sum.state_hash);
     return OMS_EXIT_OK;
 }

@@ -251,8 +251,10 @@ static void test_invalid_payloads(void **state)
     strcpy(ev.u.new_order.cl_ord_id, "A");
     ev.u.new_order.side = OMS_SIDE_SELL;
     OMS_ASSERT_OK(oms_event_encode(&ev, buf, sizeof buf, &len));
-    /* layout: version, client "C1", account "", cl_ord_id "A", symbol "", side, ord_type, tif */
-    assert_int_equal(len, 1 + 3 + 1 + 2 + 1 + 3 + 8 * 4);
+    /* layout: version, client "C1", account "", cl_ord_id "A", symbol "", side, ord_type, tif,
+     * qty price stop_px expire_time, then (v2) trail_offset trail_bps, (v3) alloc_accounts and
+     * alloc_shares (empty lists), alloc_mode, alloc_remainder "" */
+    assert_int_equal(len, 1 + 3 + 1 + 2 + 1 + 3 + 8 * 4 + 8 * 2 + 1 + 1 + 1 + 1);
     assert_int_equal(buf[8], OMS_SIDE_SELL);
     buf[8] = 2; /* side out of range */
     OMS_ASSERT_RC(oms_event_decode(OMS_EV_NEW_ORDER, buf, len, &back), OMS_ECORRUPT);
@@ -343,7 +345,10 @@ static void test_json_form(void **state)
                               "\"cl_ord_id\":\"X1\",\"symbol\":\"EURUSD\",\"side\":\"sell\","
                               "\"ord_type\":\"limit\",\"tif\":\"gtd\",\"qty\":\"1000000\","
                               "\"price\":\"1.08125\",\"stop_px\":\"0\","
-                              "\"expire_time\":\"2026-12-01T16:00:00.000000000Z\"}");
+                              "\"expire_time\":\"2026-12-01T16:00:00.000000000Z\","
+                              "\"trail_offset\":\"0\",\"trail_bps\":\"0\",\"alloc_accounts\":[],"
+                              "\"alloc_shares\":[],\"alloc_mode\":\"percent\","
+                              "\"alloc_remainder\":\"\"}");
     free(text);
     json_decref(out);
     /* refusals: an unknown key, a float, an inexact decimal, an unknown enum name, a bad time */

@@ -16,9 +16,10 @@
 /* Pinned by test_golden_hash: see there before changing them. Changed by routing (snapshot
  * format 2: venue status and statistics, per-venue quotes, the routing policy, book rules, hedge
  * thresholds and child orders in the canonical form; the generator's stream now routes, splits,
- * internalizes and hedges). */
-#define GOLDEN_HASH_SEED42 0x14be3babfcd4ed68ULL
-#define GOLDEN_HASH_EMPTY 0x4662cb8caaf38ca4ULL
+ * internalizes and hedges). Changed by issue 8 (snapshot format 3; new event types and fields
+ * change the generator's random stream, new limit kinds the canonical limits). */
+#define GOLDEN_HASH_SEED42 0x7408f4ebcde4e941ULL
+#define GOLDEN_HASH_EMPTY 0x6ef1c67d561bdcc4ULL
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,13 +233,16 @@ static void test_frame(void **state)
     size_t len;
     uint8_t *s = snapshot(a, &len);
     assert_memory_equal(s, "OMSSNAP1", 8);
-    s[8] = 3; /* format version 3: from the future */
+    s[8] = 4; /* format version 4: from the future */
     rehash(s, len);
     OMS_ASSERT_RC(restore(s, len, &b), OMS_EVERSION);
     s[8] = 1; /* version 1, before routing: refused too (replay rebuilds from the journal) */
     rehash(s, len);
     OMS_ASSERT_RC(restore(s, len, &b), OMS_EVERSION);
-    s[8] = 2;
+    s[8] = 2; /* version 2, before issue 8's state: refused as well */
+    rehash(s, len);
+    OMS_ASSERT_RC(restore(s, len, &b), OMS_EVERSION);
+    s[8] = 3;
     s[0] = 'X';
     rehash(s, len);
     OMS_ASSERT_RC(restore(s, len, &b), OMS_ECORRUPT);
@@ -294,7 +298,8 @@ static void test_state_json_stable(void **state)
     const char *want[] = {"seq",       "ts",          "hash",     "firm",
                           "fx_rates",  "instruments", "accounts", "clients",
                           "positions", "orders",      "limits",   "kill_switches",
-                          "venues",    "routing"};
+                          "venues",    "routing",     "calendars", "lifecycle",
+                          "margin",    "incidents",   "venue_symbols"};
     size_t i = 0;
     const char *key;
     json_t *v;
