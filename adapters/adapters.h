@@ -928,6 +928,10 @@ typedef struct oms_venue_sim_config {
     bool plain_allowed;
     oms_zap_refusal_fn on_refusal;   /* refused CURVE connections (on the ZAP thread); NULL */
     void *on_refusal_ctx;
+    /* every frame received, before it is handled, on the simulator's thread (tests record what
+     * a venue saw); NULL */
+    void (*on_message)(void *ctx, const char *frame, size_t len);
+    void *on_message_ctx;
     void *zctx;                      /* NULL: the simulator makes its own context. With CURVE it
                                         binds its own ZAP handler there, so a shared context must
                                         not have one yet */
@@ -1156,7 +1160,9 @@ int oms_live_open(oms_live_t **out, const oms_config_t *cfg, const oms_live_opti
 
 /* Serves on the calling thread until oms_live_stop; then shuts down cleanly (the core thread
  * journals a checkpoint, makes everything durable and writes a snapshot; every output is sent).
- * 0, or the first fatal error (a journal write or sync failure stops the engine). */
+ * 0, or the first fatal error. A journal write or sync failure does not end it: from then on
+ * every request is refused (35=j 380=4, admin errors) with an ALERT logged and shown by health,
+ * until oms_live_stop; run then returns the journal's error. */
 int oms_live_run(oms_live_t *l);
 /* Asks run to return (async-signal-safe). */
 void oms_live_stop(oms_live_t *l);

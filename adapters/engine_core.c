@@ -13,9 +13,12 @@
  *
  * Invariants: an event reaches the journal only after oms_event_encode accepted it (so replay can
  * apply everything the live run applied); a failed append, or an engine that refuses an event
- * already journaled, stops the engine: continuing would let the live state and the journal part.
- * complete_seq is published only once every output of the inputs up to it is in the ring: that is
- * what the I/O thread's sent watermark relies on.
+ * already journaled, ends processing: continuing would let the live state and the journal part.
+ * The engine then refuses rather than falls silent: until the operator stops it, every request
+ * still queued is answered with an explicit reject that needs no journal (seq 0), and the I/O
+ * thread refuses new ones the same way (engine_io.c). complete_seq is published only once every
+ * output of the inputs up to it is in the ring: that is what the I/O thread's sent watermark
+ * relies on.
  */
 #include "engine_int.h"
 #include "replay.h"
@@ -407,7 +410,8 @@ static void finish(oms_live_t *l, int rc)
 {
     if (rc) {
         l->core_rc = rc;
-        snprintf(l->core_err, sizeof l->core_err, "%s", oms_errmsg());
+        if (!l->core_err[0])
+            snprintf(l->core_err, sizeof l->core_err, "%s", oms_errmsg());
     } else {
         /* a clean stop: a checkpoint the replay can prove, everything durable, a snapshot to
          * start from next time */
@@ -429,6 +433,109 @@ static void finish(oms_live_t *l, int rc)
     wake(l->nfy_efd);
 }
 
+/* ---- after a fatal error: refuse, do not fall silent ---------------------------------------- */
+
+/* The answer to a client request the engine can no longer take: a BusinessMessageReject 380=4
+ * naming the request, as the I/O thread's own refusals do. */
+static void unavailable(oms_fix_reject_t *why, const oms__in_t *in)
+{
+    memset(why, 0, sizeof *why);
+    why->verdict = OMS_FIX_BUSINESS_REJECT;
+    why->garble = OMS_FIX_GARBLE_NONE;
+    why->session_reason = -1;
+    why->business_reason = OMS_FIX_BRR_APP_NOT_AVAILABLE;
+    why->ref_seq_num = in->ref_seq_num;
+    const char *mt = "D", *id = "";
+    if (in->kind == IN_MASS_STATUS || in->kind == IN_MASS_CANCEL) {
+        mt = in->kind == IN_MASS_STATUS ? "AF" : "q";
+        id = in->u.mass.req_id;
+    } else if (in->ev.type == OMS_EV_NEW_ORDER) {
+        id = in->ev.u.new_order.cl_ord_id;
+    } else if (in->ev.type == OMS_EV_CANCEL_REQUEST) {
+        mt = "F";
+        id = in->ev.u.cancel_request.cl_ord_id;
+    } else if (in->ev.type == OMS_EV_REPLACE_REQUEST) {
+        mt = "G";
+        id = in->ev.u.replace_request.cl_ord_id;
+    } else if (in->ev.type == OMS_EV_STATUS_REQUEST) {
+        mt = "H";
+        id = in->ev.u.status_request.cl_ord_id;
+    }
+    snprintf(why->ref_msg_type, sizeof why->ref_msg_type, "%s", mt);
+    snprintf(why->ref_id, sizeof why->ref_id, "%s", id);
+    snprintf(why->text, sizeof why->text,
+             "the engine is not accepting requests: its journal failed; not processed");
+}
+
+static void refuse_input(oms_live_t *l, oms__in_t *in)
+{
+    if (in->kind == IN_ADMIN) {
+        push_blob(l, in, 0,
+                  oms__admin_error_reply(in->u.admin.request_id,
+                                         "the engine is not accepting changes: its journal "
+                                         "failed; restart it once the fault is cleared"),
+                  OUT_F_ADMIN);
+        return;
+    }
+    /* venue reports, quotes and timers have nobody to answer: a venue's report is lost with this
+     * run (the venue protocol has no status request; docs/reliability.md says so) */
+    bool answerable = in->kind == IN_RAW_REJECT
+                          ? in->ridlen > 0
+                          : in->client < l->nclients &&
+                                (in->kind == IN_EVENT || in->kind == IN_MASS_STATUS ||
+                                 in->kind == IN_MASS_CANCEL);
+    if (!answerable)
+        return;
+    oms__out_t *o = oms__core_out_slot(l);
+    memset(o, 0, offsetof(oms__out_t, ev));
+    o->seq = 0; /* needs nothing durable: it journals nothing and acknowledges nothing */
+    o->kind = OUT_FIX_REJECT;
+    o->client = in->client;
+    o->ts = in->ts;
+    memcpy(o->rid, in->rid, in->ridlen);
+    o->ridlen = in->ridlen;
+    o->ref_seq_num = in->ref_seq_num;
+    if (in->kind == IN_RAW_REJECT)
+        o->u.why = in->u.why; /* refused anyway; only its journal record is missing */
+    else
+        unavailable(&o->u.why, in);
+    oms__ring_push(&l->out);
+}
+
+/* Nothing can be journaled any more, so nothing can be acknowledged: every input still queued is
+ * refused explicitly until the operator stops the engine. The outputs of inputs appended but not
+ * durable are never sent (the I/O thread drops them); after a restart such an input may or may
+ * not be in the journal, which its client learns with H or AF. */
+static void refuse_until_stopped(oms_live_t *l, int rc)
+{
+    l->core_rc = rc;
+    snprintf(l->core_err, sizeof l->core_err, "%s", oms_errmsg());
+    oms__live_log(l, "ALERT: %s. The engine refuses every request until it is restarted; "
+                     "everything acknowledged so far is durable", l->core_err);
+    oms__err_clear();
+    publish(l);
+    wake(l->out_efd);
+    for (;;) {
+        oms__in_t *in = oms__ring_peek(&l->in);
+        if (!in) {
+            wake(l->out_efd);
+            uint64_t v;
+            ssize_t n = read(l->in_efd, &v, sizeof v);
+            (void)n;
+            continue;
+        }
+        bool stop = in->kind == IN_STOP;
+        if (!stop)
+            refuse_input(l, in);
+        if (in->client < l->nclients)
+            atomic_fetch_add(&l->clients[in->client].done, 1);
+        oms__ring_pop(&l->in);
+        if (stop)
+            break;
+    }
+    finish(l, rc);
+}
+
 void *oms__core_main(void *arg)
 {
     oms_live_t *l = arg;
@@ -448,12 +555,15 @@ void *oms__core_main(void *arg)
             finish(l, 0);
             return NULL;
         }
+        uint64_t before = atomic_load(&l->appended_seq);
         int rc = handle(l, in);
+        if (rc && atomic_load(&l->appended_seq) == before)
+            refuse_input(l, in); /* it never reached the journal: it can be refused outright */
         if (in->client < l->nclients)
             atomic_fetch_add(&l->clients[in->client].done, 1);
         oms__ring_pop(&l->in);
         if (rc) {
-            finish(l, rc);
+            refuse_until_stopped(l, rc);
             return NULL;
         }
         /* publish now and then within a long batch, so sends start before the batch ends */

@@ -19,6 +19,13 @@
  * reports wait for its OrderStatusRequest, a venue request that cannot be handed to its venue's
  * connection becomes a journaled venue reject ("venue not connected"), so the order's state says
  * what happened. After each pass the sent watermark is stored (engine.c).
+ *
+ * A failed journal (a write or fdatasync that failed poisons it: disk full, I/O error) is noticed
+ * here within FAIL_CHECK_NS, logged once as an ALERT and shown by health ("accepting": false,
+ * "alert"). From then on every client request is refused at once with 35=j 380=4, admin changes
+ * are refused, venue and market data sockets are no longer read, and outputs whose input never
+ * became durable are dropped unsent: nothing is acknowledged that the journal may not hold. The
+ * engine keeps answering like that until the operator stops it; a restart recovers the journal.
  */
 #include "engine_int.h"
 
@@ -33,6 +40,7 @@
 #define DRAIN_MAX 512          /* frames read from one socket per pass, so none starves */
 #define OE_HWM 100000          /* order entry: bursts of answers to many clients */
 #define BURST_NS 1000000000LL  /* the rate's bucket holds one second of messages */
+#define FAIL_CHECK_NS 10000000LL /* how often a stalled journal is asked whether it failed */
 
 static void wake(int fd)
 {
@@ -179,9 +187,47 @@ void oms__io_close_sockets(oms_live_t *l)
 
 /* ---- handing inputs to the core ------------------------------------------------------------ */
 
+/* What the I/O thread knows of the journal's health (its own: the journal is the truth). */
+typedef struct io_fail {
+    bool failed;
+    int64_t next_check_ns;
+    char err[512];
+} io_fail_t;
+
 typedef struct pass {
     bool pushed;
+    const io_fail_t *fail;
+    uint16_t full_client;   /* a client whose pipe was full in this pass: the rest of its reports
+                               in the pass are dropped unbuilt (it is not reading) */
 } pass_t;
+
+/* True once the journal has failed. Only a journal with records appended but not durable can
+ * have failed, and only then is it asked (at most every FAIL_CHECK_NS: the question takes its
+ * lock). */
+static bool journal_failed(oms_live_t *l, io_fail_t *f)
+{
+    if (f->failed)
+        return true;
+    uint64_t durable = oms_journal_durable_seq(l->journal);
+    if (oms_journal_last_seq(l->journal) <= durable)
+        return false;
+    int64_t now = oms__realtime_ns();
+    if (now < f->next_check_ns)
+        return false;
+    f->next_check_ns = now + FAIL_CHECK_NS;
+    int rc = oms_journal_wait_durable(l->journal, durable + 1, 0);
+    if (rc == 0 || rc == -ETIMEDOUT || rc == -EINVAL) {
+        oms__err_clear();
+        return false;
+    }
+    f->failed = true;
+    snprintf(f->err, sizeof f->err, "the journal failed: %s", oms_errmsg());
+    oms__err_clear();
+    oms__live_log(l, "ALERT: %s. Every request is refused from now on; nothing acknowledged is "
+                     "lost. Clear the fault, then restart the engine: it recovers the journal",
+                  f->err);
+    return true;
+}
 
 static void push(oms_live_t *l, pass_t *p, oms__in_t *in)
 {
@@ -262,9 +308,18 @@ static void on_client(oms_live_t *l, pass_t *p, const oms_zrecv_t *r, const char
                                 : OMS__NONE;
     oms_fix_msg_t m;
     oms_fix_reject_t why;
-    if (oms_fix_parse(&m, l->fields, OMS_FIX_MAX_FIELDS, buf, len, &why) != 0 ||
-        oms_fix_validate(&m, OMS_FIX_FROM_CLIENT, &why) != 0) {
+    if (oms_fix_parse(&m, l->fields, OMS_FIX_MAX_FIELDS, buf, len, &why) != 0) {
         oms__err_clear();
+        refuse(l, p, r, ci, buf, len, &why);
+        return;
+    }
+    if (oms_fix_validate(&m, OMS_FIX_FROM_CLIENT, &why) != 0) {
+        oms__err_clear();
+        if (!r->user_id[0]) {
+            /* plain: a frame that parses names its sender, so the answer is addressed to it */
+            const oms_fix_field_t *s = oms_fix_find(&m, 49);
+            ci = s ? oms__client_by_sender(l, s->value, s->len) : OMS__NONE;
+        }
         refuse(l, p, r, ci, buf, len, &why);
         return;
     }
@@ -294,6 +349,14 @@ static void on_client(oms_live_t *l, pass_t *p, const oms_zrecv_t *r, const char
     cl->msgs++;
     int64_t now = oms__realtime_ns();
     cl->last_seen_ns = now;
+    if (p->fail && p->fail->failed) {
+        cl->rejected++;
+        oms__fixmap_reject(&why, &m, true, OMS_FIX_BRR_APP_NOT_AVAILABLE, 0,
+                           "the engine is not accepting requests: its journal failed; not "
+                           "processed");
+        answer_now(l, r, cl->cfg->sender_comp_id, &why);
+        return;
+    }
     /* the rate: each message moves the bucket's "full at" time by 1/rate */
     int64_t cost = 1000000000LL / (cl->cfg->max_msgs_per_sec ? cl->cfg->max_msgs_per_sec : 1);
     int64_t tat = cl->bucket_ns > now ? cl->bucket_ns : now;
@@ -476,6 +539,25 @@ static void admin_reply_now(oms_live_t *l, const oms_zrecv_t *r, char *s)
     free(s);
 }
 
+/* Health, with whether the engine accepts requests and, when not, the alert. */
+static char *health_reply(oms_live_t *l, const char *request_id, const io_fail_t *f)
+{
+    char *s = oms__admin_health(l, request_id);
+    json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+    if (!j)
+        return s;
+    bool failed = f && f->failed;
+    json_object_set_new(j, "accepting", json_boolean(!failed));
+    if (failed)
+        json_object_set_new(j, "alert", json_string(f->err));
+    char *out = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    if (!out)
+        return s;
+    free(s);
+    return out;
+}
+
 static void on_admin(oms_live_t *l, pass_t *p, const oms_zrecv_t *r, const char *buf, size_t len)
 {
     l->st.admin_requests++;
@@ -491,7 +573,11 @@ static void on_admin(oms_live_t *l, pass_t *p, const oms_zrecv_t *r, const char 
         return;
     }
     if (in->u.admin.verb == ADM_HEALTH) {
-        admin_reply_now(l, r, oms__admin_health(l, in->u.admin.request_id));
+        admin_reply_now(l, r, health_reply(l, in->u.admin.request_id, p->fail));
+        return;
+    }
+    if (p->fail && p->fail->failed) {
+        admin_reply_now(l, r, oms__admin_error_reply(in->u.admin.request_id, p->fail->err));
         return;
     }
     in->client = OMS__NONE;
@@ -618,8 +704,8 @@ static void send_venue(oms_live_t *l, pass_t *p, const oms__out_t *o)
     venue_failed(l, p, &o->ev, rc == -EAGAIN ? "venue not connected" : "venue send failed");
 }
 
-static void send_to_client(oms_live_t *l, uint16_t ci, const uint8_t *rid, size_t ridlen,
-                           const char *buf, size_t len)
+static void send_to_client(oms_live_t *l, pass_t *p, uint16_t ci, const uint8_t *rid,
+                           size_t ridlen, const char *buf, size_t len)
 {
     oms__client_t *c = ci < l->nclients ? &l->clients[ci] : NULL;
     if (!ridlen && c) {
@@ -632,12 +718,29 @@ static void send_to_client(oms_live_t *l, uint16_t ci, const uint8_t *rid, size_
         l->st.out_sent++;
         return;
     }
-    if (rc == -EAGAIN)
+    if (rc == -EAGAIN) {
         l->st.out_would_block++;
-    else
+        if (c)
+            p->full_client = ci;
+    } else {
         l->st.out_unreachable++;
+    }
     if (c)
         c->unreachable++;
+}
+
+/* A report for a client whose pipe was full earlier in this pass: counted and dropped without
+ * being built (sending it would fail the same way), so a client that stops reading costs the
+ * I/O thread, and so every other client, next to nothing. Its MsgSeqNum still moves, so the
+ * client sees the gap and resynchronises with AF. */
+static bool drop_for_full_client(oms_live_t *l, const pass_t *p, uint16_t ci)
+{
+    if (ci == OMS__NONE || ci != p->full_client || ci >= l->nclients)
+        return false;
+    l->clients[ci].out_seq++;
+    l->clients[ci].unreachable++;
+    l->st.out_would_block++;
+    return true;
 }
 
 static void publish_dc(oms_live_t *l, const oms__out_t *o)
@@ -661,22 +764,27 @@ static void send_one(oms_live_t *l, pass_t *p, oms__out_t *o)
 {
     size_t len = 0;
     int rc = -EINVAL;
+    bool dropped = o->kind != OUT_BLOB && drop_for_full_client(l, p, o->client);
     switch (o->kind) {
     case OUT_EVENT:
         switch (o->ev.type) {
         case OMS_EV_EXEC_REPORT: {
+            if (dropped)
+                break;
             oms_fix_header_t h = client_header(l, o->client);
             oms__er_extra_t x = {NULL, -1, false, false, false};
             if (oms__fix_exec_report(l->sbuf, sizeof l->sbuf, &len, &h, &o->ev.u.exec_report, o->ts,
                                      &x) == 0)
-                send_to_client(l, o->client, NULL, 0, l->sbuf, len);
+                send_to_client(l, p, o->client, NULL, 0, l->sbuf, len);
             break;
         }
         case OMS_EV_CANCEL_REJECT: {
+            if (dropped)
+                break;
             oms_fix_header_t h = client_header(l, o->client);
             if (oms__fix_cancel_reject(l->sbuf, sizeof l->sbuf, &len, &h, &o->ev.u.cancel_reject,
                                        o->ts) == 0)
-                send_to_client(l, o->client, NULL, 0, l->sbuf, len);
+                send_to_client(l, p, o->client, NULL, 0, l->sbuf, len);
             break;
         }
         case OMS_EV_VENUE_ORDER:
@@ -690,11 +798,15 @@ static void send_one(oms_live_t *l, pass_t *p, oms__out_t *o)
         publish_dc(l, o);
         return;
     case OUT_FIX_REJECT: {
+        if (dropped)
+            return;
         oms_fix_header_t h = client_header(l, o->client);
         rc = oms__fix_reject_answer(l->sbuf, sizeof l->sbuf, &len, &h, &o->u.why);
         break;
     }
     case OUT_STATUS: {
+        if (dropped)
+            return;
         oms_fix_header_t h = client_header(l, o->client);
         oms__er_extra_t x = {o->u.mass.req_id, (int32_t)o->u.mass.total, o->u.mass.last != 0,
                              false, false};
@@ -703,6 +815,8 @@ static void send_one(oms_live_t *l, pass_t *p, oms__out_t *o)
         break;
     }
     case OUT_MASS_CANCEL: {
+        if (dropped)
+            return;
         oms_fix_header_t h = client_header(l, o->client);
         rc = oms__fix_mass_cancel_report(l->sbuf, sizeof l->sbuf, &len, &h, o);
         break;
@@ -720,7 +834,7 @@ static void send_one(oms_live_t *l, pass_t *p, oms__out_t *o)
         return;
     }
     if (rc == 0)
-        send_to_client(l, o->client, o->rid, o->ridlen, l->sbuf, len);
+        send_to_client(l, p, o->client, o->rid, o->ridlen, l->sbuf, len);
 }
 
 static void send_outputs(oms_live_t *l, pass_t *p)
@@ -728,9 +842,12 @@ static void send_outputs(oms_live_t *l, pass_t *p)
     /* complete first: every output of the inputs up to it is in the ring by then */
     uint64_t complete = atomic_load(&l->complete_seq);
     uint64_t durable = oms_journal_durable_seq(l->journal);
+    bool failed = p->fail && p->fail->failed;
     oms__out_t *o;
-    while ((o = oms__ring_peek(&l->out)) != NULL && o->seq <= durable) {
-        send_one(l, p, o);
+    while ((o = oms__ring_peek(&l->out)) != NULL && (o->seq <= durable || failed)) {
+        /* once the journal has failed, what is not durable never will be: drop it unsent */
+        if (o->seq <= durable)
+            send_one(l, p, o);
         if (o->kind == OUT_BLOB)
             free(o->u.blob.data);
         oms__ring_pop(&l->out);
@@ -811,7 +928,8 @@ int oms__io_run(oms_live_t *l)
     char *buf = l->rbuf;
     const size_t cap = sizeof l->rbuf;
     wait_for_venues(l);
-    pass_t p0 = {false};
+    io_fail_t fail = {false, 0, ""};
+    pass_t p0 = {false, &fail, OMS__NONE};
     for (uint32_t i = 0; i < l->nvenues; i++)
         if (l->venues[i].up)
             venue_status(l, &p0, &l->venues[i], OMS_VSTATUS_UP, "connected");
@@ -823,6 +941,9 @@ int oms__io_run(oms_live_t *l)
     bool stopping = false;
     for (;;) {
         bool room = oms__ring_depth(&l->in) + 64 <= l->in.mask + 1 && !stopping;
+        /* a failed journal takes nothing more from venues: ZeroMQ keeps it until the restart */
+        bool failed = journal_failed(l, &fail);
+        bool venues_on = room && !failed;
         size_t n = 0;
         items[n++] = (zmq_pollitem_t){NULL, l->stop_pipe[0], ZMQ_POLLIN, 0};
         items[n++] = (zmq_pollitem_t){NULL, l->out_efd, ZMQ_POLLIN, 0};
@@ -837,16 +958,16 @@ int oms__io_run(oms_live_t *l)
         size_t vbase = n;
         for (uint32_t i = 0; i < l->nvenues; i++) {
             oms__venue_t *v = &l->venues[i];
-            bool on = room;
+            bool on = venues_on;
             items[n++] = (zmq_pollitem_t){on ? v->dealer : NULL, on ? 0 : -1, on ? ZMQ_POLLIN : 0, 0};
-            on = room && v->sub;
+            on = venues_on && v->sub;
             items[n++] = (zmq_pollitem_t){on ? v->sub : NULL, on ? 0 : -1, on ? ZMQ_POLLIN : 0, 0};
             items[n++] = (zmq_pollitem_t){oms_zmon_socket(v->mon), 0, ZMQ_POLLIN, 0};
         }
         if (l->oe_mon)
             items[n++] = (zmq_pollitem_t){oms_zmon_socket(l->oe_mon), 0, ZMQ_POLLIN, 0};
         long timeout = 100;
-        if (timer_ns && !stopping) {
+        if (timer_ns && !stopping && !fail.failed) {
             int64_t left = l->next_timer_ns - oms__realtime_ns();
             timeout = left <= 0 ? 0 : (long)(left / 1000000) + 1;
         }
@@ -861,7 +982,7 @@ int oms__io_run(oms_live_t *l)
         int pr = zmq_poll(items, (int)n, timeout);
         if (pr < 0 && errno != EINTR)
             return OMS_SET_ERR(-errno, "zmq_poll: %s", zmq_strerror(errno));
-        pass_t p = {false};
+        pass_t p = {false, &fail, OMS__NONE};
         if (items[S_STOP].revents & ZMQ_POLLIN) {
             char tmp[64];
             while (read(l->stop_pipe[0], tmp, sizeof tmp) > 0)
@@ -929,7 +1050,7 @@ int oms__io_run(oms_live_t *l)
                 if (oms__ring_depth(&l->in) + 64 > l->in.mask + 1)
                     break;
             }
-            for (uint32_t i = 0; room && i < l->nvenues; i++) {
+            for (uint32_t i = 0; venues_on && i < l->nvenues; i++) {
                 oms__venue_t *v = &l->venues[i];
                 size_t at = vbase + 3 * i;
                 for (int k = 0; k < DRAIN_MAX && (items[at].revents & ZMQ_POLLIN); k++) {
@@ -962,7 +1083,7 @@ int oms__io_run(oms_live_t *l)
                 }
             }
             flush_synth(l, &p);
-            if (timer_ns && oms__realtime_ns() >= l->next_timer_ns) {
+            if (timer_ns && !fail.failed && oms__realtime_ns() >= l->next_timer_ns) {
                 oms__in_t *in = oms__ring_slot(&l->in);
                 if (in) {
                     memset(in, 0, offsetof(oms__in_t, ev));

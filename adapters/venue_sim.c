@@ -914,6 +914,8 @@ static void on_message(struct oms_venue_sim *s, const char *buf, size_t len,
                        const oms_zrecv_t *r)
 {
     INC(s, received);
+    if (s->cfg.on_message)
+        s->cfg.on_message(s->cfg.on_message_ctx, buf, len);
     oms_fix_msg_t m;
     oms_fix_reject_t why;
     if (oms_fix_parse(&m, s->fields, OMS_FIX_MAX_FIELDS, buf, len, &why) ||

@@ -685,6 +685,7 @@ static void test_malformed_corpus(void **state)
         size_t len;
         OMS_ASSERT_OK(oms_file_read(path, &buf, &len));
         client_send(&c, (const char *)buf, len);
+        bool from_client1 = memmem(buf, len, "\00149=CLIENT1\001", 11) != NULL;
         free(buf);
         files++;
         const char *outcome = de->d_name + 7;
@@ -702,6 +703,9 @@ static void test_malformed_corpus(void **state)
             snprintf(want, sizeof want, "%.*s", (int)strcspn(outcome + 10, "."), outcome + 10);
             OMS_CHECK(is(&c, 35, "j") && is(&c, 380, want), "%s: got 35=%s 380=%s", de->d_name,
                       val(&c, 35, b, 8), val(&c, 380, b + 8, 8));
+            /* a frame that parses is answered to its sender, even over a plain socket */
+            OMS_CHECK(!from_client1 || is(&c, 56, "CLIENT1"), "%s: answered to 56=%s",
+                      de->d_name, val(&c, 56, b, 16));
         }
         /* "ok" frames: any answer (reports, rejects of unknown orders, a mass cancel report) */
         while (client_recv(&c, 30))
