@@ -675,6 +675,8 @@ typedef struct oms_config_engine {
     char snapshot_dir[OMS_CONFIG_PATH_CAP];     /* default <journal_dir>/snapshots */
     uint64_t checkpoint_every_events;           /* default 10000; 0: none */
     bool plain_sockets_allowed;                 /* default false */
+    bool settlement;                            /* every execution gets its settlement date;
+                                                   default false */
 } oms_config_engine_t;
 
 typedef struct oms_config_endpoints {
@@ -708,6 +710,7 @@ typedef struct oms_config_admin {
 typedef struct oms_config_symbol_map {
     char symbol[OMS_SYMBOL_CAP];                /* the OMS's */
     char venue_symbol[OMS_SYMBOL_CAP];          /* the venue's */
+    int64_t price_multiplier, qty_multiplier;   /* venue units per ours; default 1 and 1 */
 } oms_config_symbol_map_t;
 
 typedef struct oms_config_venue {
@@ -716,8 +719,9 @@ typedef struct oms_config_venue {
     char md_endpoint[OMS_ZMQ_ENDPOINT_CAP];     /* "" : no market data */
     char public_key[OMS_Z85_KEY_CAP];           /* the venue's server key; "" only with plain */
     oms_config_symbol_map_t *symbol_map;        /* nsymbol_map entries; symbols not listed keep
-                                                   their name */
+                                                   their name (unless mapped_only) */
     uint32_t nsymbol_map;
+    bool mapped_only;                           /* only mapped instruments are sent to it */
     int line;
 } oms_config_venue_t;
 
@@ -735,6 +739,7 @@ typedef struct oms_config_instrument {
     uint32_t nvenues;
     int64_t ref_price;                          /* 0: none */
     int64_t hedge_threshold;                    /* 0: the house does not hedge it */
+    char calendar[OMS_ID_CAP];                  /* "" : its asset class's, if any */
     int line;
 } oms_config_instrument_t;
 
@@ -765,6 +770,22 @@ typedef struct oms_config_limit {
     int64_t window_ns;                          /* msg_rate only (window_ms), required there */
     int line;
 } oms_config_limit_t;
+
+#define OMS_CONFIG_MAX_CALENDARS 64
+#define OMS_CONFIG_MAX_HOLIDAYS 256 /* per calendar */
+
+/* [calendar NAME]: trading hours (UTC minutes, Monday first; open == close: no session that day;
+ * a close above 1440 is the next day's), holidays, T+n, and the asset classes it is the calendar
+ * of (calendar, holiday and calendar_assign events). */
+typedef struct oms_config_calendar {
+    char name[OMS_ID_CAP];
+    uint16_t open[7], close[7];
+    uint8_t settle_days;                        /* default 0 */
+    uint32_t holidays[OMS_CONFIG_MAX_HOLIDAYS]; /* YYYYMMDD */
+    uint32_t nholidays;
+    uint8_t classes;                            /* bit k: oms_asset_class_t k */
+    int line;
+} oms_config_calendar_t;
 
 /* [routing]: the routing policy (a routing_policy event). Absent: the core's defaults stand. */
 typedef struct oms_config_routing {
@@ -811,6 +832,8 @@ typedef struct oms_config {
     oms_config_routing_t routing;
     oms_config_book_rule_t *book_rules;
     uint32_t nbook_rules;
+    oms_config_calendar_t *calendars;
+    uint32_t ncalendars;
 } oms_config_t;
 
 /* Reads and checks a config file. 0 with *out set (free it with oms_config_free); -EINVAL with
@@ -1037,6 +1060,11 @@ typedef struct oms_load_config {
     uint32_t rate;                        /* messages per second, all clients together */
     uint32_t duration_ms;
     uint32_t mix_new, mix_cancel, mix_replace; /* percent, summing to 100 */
+    uint32_t trailing_pct;                /* of new orders on priced symbols: trailing stops
+                                             (OrdType P, ExecInst a, 5 ticks behind); default 0 */
+    uint32_t alloc_pct;                   /* of new orders: blocks allocated 3:2 across the two
+                                             accounts after their own in `accounts` (needs 3 or
+                                             more accounts); default 0 */
     const char *const *accounts;          /* chosen at random per order; default "ACC1" */
     size_t naccounts;
     const oms_load_symbol_t *symbols;     /* default EURUSD=1.0850:0.0001 */

@@ -31,7 +31,7 @@
 
 typedef enum {
     S_ENGINE, S_ENDPOINTS, S_SECURITY, S_ROUTING, S_CLIENT, S_ADMIN, S_VENUE, S_INSTRUMENT,
-    S_ACCOUNT, S_FX, S_LIMIT, S_BOOK_RULE, S_COUNT
+    S_ACCOUNT, S_FX, S_LIMIT, S_BOOK_RULE, S_CALENDAR, S_COUNT
 } sec_t;
 
 #define MAX_KEYS 12
@@ -52,19 +52,22 @@ typedef struct sec_def {
 
 /* Key indexes, in the order of each section's table below. */
 enum { E_JOURNAL_DIR, E_DURABILITY, E_BATCH_RECORDS, E_BATCH_DELAY, E_SNAPSHOT_EVERY,
-       E_SNAPSHOT_DIR, E_CHECKPOINT_EVERY, E_PLAIN };
+       E_SNAPSHOT_DIR, E_CHECKPOINT_EVERY, E_PLAIN, E_SETTLEMENT };
 enum { P_ORDER_ENTRY, P_DROP_COPY, P_ADMIN };
 enum { K_SECRET, K_PUBLIC };
 enum { C_PUBLIC_KEY, C_SENDER, C_ACCOUNTS, C_MAX_MSGS, C_MAX_QUEUE };
 enum { A_PUBLIC_KEY };
-enum { V_ORDER_EP, V_MD_EP, V_PUBLIC_KEY, V_SYMBOL_MAP };
+enum { V_ORDER_EP, V_MD_EP, V_PUBLIC_KEY, V_SYMBOL_MAP, V_MAPPED_ONLY };
 enum { I_ASSET_CLASS, I_QUOTE_CCY, I_TICK, I_LOT, I_MIN_QTY, I_MULTIPLIER, I_EXPIRY, I_TRADABLE,
-       I_VENUES, I_REF_PRICE, I_HEDGE };
+       I_VENUES, I_REF_PRICE, I_HEDGE, I_CALENDAR };
 enum { AC_BASE_CCY, AC_STATUS, AC_BOOK, AC_CLIENTS };
 enum { F_RATE };
 enum { L_SCOPE, L_TARGET, L_KIND, L_VALUE, L_WINDOW };
 enum { R_TIEBREAKERS, R_MAX_REROUTES, R_SPLIT, R_HOUSE };
 enum { B_ACCOUNT, B_SYMBOL, B_BOOK, B_MAX_INTERNAL };
+/* [calendar]: the seven days first, in oms_calendar_view_t's order (Monday first) */
+enum { CA_MON, CA_TUE, CA_WED, CA_THU, CA_FRI, CA_SAT, CA_SUN, CA_EVERY_DAY, CA_SETTLE_DAYS,
+       CA_HOLIDAYS, CA_ASSET_CLASSES };
 
 #define REQ(i) (1u << (i))
 
@@ -72,7 +75,8 @@ static const sec_def_t SECS[S_COUNT] = {
     [S_ENGINE] = {"engine", false, 1,
                   {{"journal_dir", 0}, {"durability", 0}, {"batch_max_records", 0},
                    {"batch_max_delay_ms", 0}, {"snapshot_every_events", 0}, {"snapshot_dir", 0},
-                   {"checkpoint_every_events", 0}, {"plain_sockets_allowed", 0}},
+                   {"checkpoint_every_events", 0}, {"plain_sockets_allowed", 0},
+                   {"settlement", 0}},
                   REQ(E_JOURNAL_DIR)},
     [S_ENDPOINTS] = {"endpoints", false, 1,
                      {{"order_entry", 0}, {"drop_copy", 0}, {"admin", 0}},
@@ -91,12 +95,13 @@ static const sec_def_t SECS[S_COUNT] = {
     [S_ADMIN] = {"admin", true, OMS_CONFIG_MAX_ADMINS, {{"public_key", 0}}, 0},
     [S_VENUE] = {"venue", true, OMS_CONFIG_MAX_VENUES,
                  {{"order_endpoint", 0}, {"md_endpoint", 0}, {"public_key", 0},
-                  {"symbol_map", LIST}},
+                  {"symbol_map", LIST}, {"mapped_only", 0}},
                  REQ(V_ORDER_EP)},
     [S_INSTRUMENT] = {"instrument", true, OMS_CONFIG_MAX_INSTRUMENTS,
                       {{"asset_class", 0}, {"quote_ccy", 0}, {"tick_size", 0}, {"lot_size", 0},
                        {"min_qty", 0}, {"multiplier", 0}, {"expiry", 0}, {"tradable", 0},
-                       {"venues", LIST}, {"ref_price", 0}, {"hedge_threshold", 0}},
+                       {"venues", LIST}, {"ref_price", 0}, {"hedge_threshold", 0},
+                       {"calendar", 0}},
                       REQ(I_ASSET_CLASS) | REQ(I_QUOTE_CCY) | REQ(I_TICK) | REQ(I_LOT) |
                           REQ(I_VENUES)},
     [S_ACCOUNT] = {"account", true, OMS_CONFIG_MAX_ACCOUNTS,
@@ -109,6 +114,11 @@ static const sec_def_t SECS[S_COUNT] = {
     [S_BOOK_RULE] = {"book_rule", true, OMS_CONFIG_MAX_BOOK_RULES,
                      {{"account", 0}, {"symbol", 0}, {"book", 0}, {"max_internal_qty", 0}},
                      REQ(B_ACCOUNT) | REQ(B_BOOK)},
+    [S_CALENDAR] = {"calendar", true, OMS_CONFIG_MAX_CALENDARS,
+                    {{"mon", 0}, {"tue", 0}, {"wed", 0}, {"thu", 0}, {"fri", 0}, {"sat", 0},
+                     {"sun", 0}, {"every_day", 0}, {"settle_days", 0}, {"holidays", LIST},
+                     {"asset_classes", LIST}},
+                    0},
 };
 
 /* ---- the parser's state ---------------------------------------------------------------------- */
@@ -460,11 +470,26 @@ static int set_list(parser_t *p, const char *key, const char *v, void *base, siz
     return each_item(p, key, v, list_add, &a);
 }
 
+/* "SYMBOL=VENUE_SYMBOL", optionally "@PRICE_MULT/QTY_MULT": the venue's prices and quantities
+ * are ours times these (a venue quoting in cents: @100/1). */
 static int map_add(parser_t *p, const char *key, const char *item, void *arg)
 {
     oms_config_venue_t *v = arg;
     char buf[128];
     snprintf(buf, sizeof buf, "%s", item);
+    int64_t pm = OMS_DEC_SCALE, qm = OMS_DEC_SCALE;
+    char *at = strchr(buf, '@');
+    if (at) {
+        *at = '\0';
+        char *slash = strchr(at + 1, '/');
+        const char *ps = at + 1, *qs = slash ? slash + 1 : "";
+        if (slash)
+            *slash = '\0';
+        if (!slash || oms_dec_parse(ps, strlen(ps), &pm) || oms_dec_parse(qs, strlen(qs), &qm) ||
+            pm <= 0 || qm <= 0 || pm > OMS_DEC(1000) || qm > OMS_DEC(1000))
+            return PERR(p, key, "'%s': the scaling is @PRICE_MULT/QTY_MULT, each above 0 and at "
+                                "most 1000", item);
+    }
     char *eq = strchr(buf, '=');
     if (!eq)
         return PERR(p, key, "'%s' is not SYMBOL=VENUE_SYMBOL", item);
@@ -474,9 +499,12 @@ static int map_add(parser_t *p, const char *key, const char *item, void *arg)
         strlen(theirs) >= OMS_SYMBOL_CAP || strchr(theirs, '='))
         return PERR(p, key, "'%s' is not SYMBOL=VENUE_SYMBOL (each 1 to %d bytes)", item,
                     OMS_SYMBOL_CAP - 1);
-    for (uint32_t i = 0; i < v->nsymbol_map; i++)
+    for (uint32_t i = 0; i < v->nsymbol_map; i++) {
         if (strcmp(v->symbol_map[i].symbol, ours) == 0)
             return PERR(p, key, "symbol %s is mapped twice", ours);
+        if (strcmp(v->symbol_map[i].venue_symbol, theirs) == 0)
+            return PERR(p, key, "venue symbol %s is mapped twice", theirs);
+    }
     if (v->nsymbol_map >= OMS_CONFIG_MAX_SYMBOL_MAP)
         return PERR(p, key, "more than %d entries", OMS_CONFIG_MAX_SYMBOL_MAP);
     if ((v->nsymbol_map & (v->nsymbol_map - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
@@ -489,6 +517,8 @@ static int map_add(parser_t *p, const char *key, const char *item, void *arg)
     oms_config_symbol_map_t *e = &v->symbol_map[v->nsymbol_map++];
     memcpy(e->symbol, ours, strlen(ours) + 1);
     memcpy(e->venue_symbol, theirs, strlen(theirs) + 1);
+    e->price_multiplier = pm;
+    e->qty_multiplier = qm;
     return 0;
 }
 
@@ -510,6 +540,55 @@ static int tiebreak_add(parser_t *p, const char *key, const char *item, void *ar
     if (r->ntiebreak >= 3)
         return PERR(p, key, "more than 3 entries");
     r->tiebreak[r->ntiebreak++] = tb;
+    return 0;
+}
+
+/* "HH:MM-HH:MM" in UTC: the day's session in minutes after its midnight; the close may run into
+ * the next day (up to 48:00); "closed" (or equal times) is no session. */
+static int set_hours(parser_t *p, const char *key, const char *v, uint16_t *open, uint16_t *close)
+{
+    if (strcmp(v, "closed") == 0) {
+        *open = *close = 0;
+        return 0;
+    }
+    unsigned oh, om, ch, cm;
+    char tail;
+    if (sscanf(v, "%2u:%2u-%2u:%2u%c", &oh, &om, &ch, &cm, &tail) != 4 || strlen(v) != 11 ||
+        om > 59 || cm > 59 || oh > 23 || ch > 48 || ch * 60 + cm > 2880 ||
+        ch * 60 + cm < oh * 60 + om)
+        return PERR(p, key, "'%s' is not HH:MM-HH:MM (UTC; the close after the open, at most "
+                            "48:00) or closed", v);
+    *open = (uint16_t)(oh * 60 + om);
+    *close = (uint16_t)(ch * 60 + cm);
+    return 0;
+}
+
+static int holiday_add(parser_t *p, const char *key, const char *item, void *arg)
+{
+    oms_config_calendar_t *c = arg;
+    int64_t ns;
+    if (strlen(item) != 10 || set_date(p, key, item, &ns))
+        return p->err ? p->err : PERR(p, key, "'%s' is not a date (YYYY-MM-DD)", item);
+    uint32_t d = (uint32_t)(atoi(item) * 10000 + atoi(item + 5) * 100 + atoi(item + 8));
+    for (uint32_t i = 0; i < c->nholidays; i++)
+        if (c->holidays[i] == d)
+            return PERR(p, key, "'%s' is listed twice", item);
+    if (c->nholidays >= OMS_CONFIG_MAX_HOLIDAYS)
+        return PERR(p, key, "more than %d entries", OMS_CONFIG_MAX_HOLIDAYS);
+    c->holidays[c->nholidays++] = d;
+    return 0;
+}
+
+static int class_add(parser_t *p, const char *key, const char *item, void *arg)
+{
+    oms_config_calendar_t *c = arg;
+    uint8_t k;
+    int rc = set_enum(p, key, item, &oms_enum_asset_class, &k);
+    if (rc)
+        return rc;
+    if (c->classes & (1u << k))
+        return PERR(p, key, "'%s' is listed twice", item);
+    c->classes |= (uint8_t)(1u << k);
     return 0;
 }
 
@@ -550,6 +629,9 @@ static int new_entity(parser_t *p, sec_t kind, const char *name, uint32_t *idx)
     case S_LIMIT: n = &c->nlimits; arr = (void **)&c->limits; elem = sizeof *c->limits; break;
     case S_BOOK_RULE:
         n = &c->nbook_rules; arr = (void **)&c->book_rules; elem = sizeof *c->book_rules;
+        break;
+    case S_CALENDAR:
+        n = &c->ncalendars; arr = (void **)&c->calendars; elem = sizeof *c->calendars;
         break;
     case S_ROUTING: {
         oms_config_routing_t *r = &c->routing;
@@ -655,6 +737,14 @@ static int new_entity(parser_t *p, sec_t kind, const char *name, uint32_t *idx)
         e->line = line;
         break;
     }
+    case S_CALENDAR: {
+        oms_config_calendar_t *e = &c->calendars[*idx];
+        if (nl >= sizeof e->name)
+            return PERR(p, NULL, "the name is longer than %zu bytes", sizeof e->name - 1);
+        memcpy(e->name, name, nl + 1);
+        e->line = line;
+        break;
+    }
     default:
         break;
     }
@@ -703,7 +793,7 @@ static int open_section(parser_t *p, const char *text, size_t len)
     if (kind < 0)
         return perr_at(p, p->line, p->cur_text, NULL,
                        "unknown section (engine, endpoints, security, client, admin, venue, "
-                       "instrument, account, fx, limit, routing, book_rule)");
+                       "instrument, account, fx, limit, routing, book_rule, calendar)");
     const sec_def_t *d = &SECS[kind];
     if (d->named && !*name)
         return perr_at(p, p->line, p->cur_text, NULL, "needs a name: [%s NAME]", d->name);
@@ -768,6 +858,7 @@ static int apply_key(parser_t *p, sec_t kind, uint32_t idx, int k, const char *k
         case E_CHECKPOINT_EVERY:
             return set_u64(p, key, v, 0, UINT64_MAX, &e->checkpoint_every_events);
         case E_PLAIN: return set_bool(p, key, v, &e->plain_sockets_allowed);
+        case E_SETTLEMENT: return set_bool(p, key, v, &e->settlement);
         }
         break;
     }
@@ -803,6 +894,7 @@ static int apply_key(parser_t *p, sec_t kind, uint32_t idx, int k, const char *k
         case V_MD_EP: return set_endpoint(p, key, v, e->md_endpoint);
         case V_PUBLIC_KEY: return set_key(p, key, v, e->public_key);
         case V_SYMBOL_MAP: return each_item(p, key, v, map_add, e);
+        case V_MAPPED_ONLY: return set_bool(p, key, v, &e->mapped_only);
         }
         break;
     }
@@ -830,6 +922,7 @@ static int apply_key(parser_t *p, sec_t kind, uint32_t idx, int k, const char *k
             return set_list(p, key, v, e->venues, OMS_VENUE_CAP, &e->nvenues, OMS_MAX_VENUES);
         case I_REF_PRICE: return set_dec(p, key, v, 1, &e->ref_price);
         case I_HEDGE: return set_dec(p, key, v, 0, &e->hedge_threshold);
+        case I_CALENDAR: return set_name(p, key, v, e->calendar, sizeof e->calendar);
         }
         break;
     }
@@ -889,6 +982,31 @@ static int apply_key(parser_t *p, sec_t kind, uint32_t idx, int k, const char *k
         case R_MAX_REROUTES: return set_u32(p, key, v, 0, 255, &e->max_reroutes);
         case R_SPLIT: return set_bool(p, key, v, &e->split);
         case R_HOUSE: return set_name(p, key, v, e->house_account, sizeof e->house_account);
+        }
+        break;
+    }
+    case S_CALENDAR: {
+        oms_config_calendar_t *e = &c->calendars[idx];
+        if (k <= CA_SUN)
+            return set_hours(p, key, v, &e->open[k], &e->close[k]);
+        switch (k) {
+        case CA_EVERY_DAY:
+            if ((rc = set_hours(p, key, v, &e->open[0], &e->close[0])))
+                return rc;
+            for (int d = 1; d < 7; d++) {
+                e->open[d] = e->open[0];
+                e->close[d] = e->close[0];
+            }
+            return 0;
+        case CA_SETTLE_DAYS: {
+            uint32_t n;
+            if ((rc = set_u32(p, key, v, 0, 30, &n)))
+                return rc;
+            e->settle_days = (uint8_t)n;
+            return 0;
+        }
+        case CA_HOLIDAYS: return each_item(p, key, v, holiday_add, e);
+        case CA_ASSET_CLASSES: return each_item(p, key, v, class_add, e);
         }
         break;
     }
@@ -1158,10 +1276,19 @@ static int finalize(parser_t *p)
                 (rc = check_plain(p, r, V_MD_EP, S_VENUE, v->name, v->md_endpoint, why)))
                 return rc;
         }
-        for (uint32_t j = 0; j < v->nsymbol_map; j++)
-            if (lookup(p, S_INSTRUMENT, v->symbol_map[j].symbol) < 0)
+        for (uint32_t j = 0; j < v->nsymbol_map; j++) {
+            int ri = lookup(p, S_INSTRUMENT, v->symbol_map[j].symbol);
+            if (ri < 0)
                 FERR(p, r, V_SYMBOL_MAP, S_VENUE, v->name, "maps %s, which is no [instrument]",
                      v->symbol_map[j].symbol);
+            const oms_config_instrument_t *in = &c->instruments[ri];
+            bool trades = false;
+            for (uint32_t k = 0; k < in->nvenues; k++)
+                trades |= strcmp(in->venues[k], v->name) == 0;
+            if (!trades)
+                FERR(p, r, V_SYMBOL_MAP, S_VENUE, v->name,
+                     "maps %s, which does not trade here (its venues)", in->symbol);
+        }
     }
 
     /* instruments */
@@ -1272,6 +1399,27 @@ static int finalize(parser_t *p)
             FERR(p, rec_of(p, S_INSTRUMENT, i), I_HEDGE, S_INSTRUMENT, c->instruments[i].symbol,
                  "a hedge threshold needs a house_account in [routing]");
 
+    /* calendars: an instrument's must exist; an asset class has at most one */
+    for (uint32_t i = 0; i < c->ninstruments; i++)
+        if (c->instruments[i].calendar[0] && lookup(p, S_CALENDAR, c->instruments[i].calendar) < 0)
+            FERR(p, rec_of(p, S_INSTRUMENT, i), I_CALENDAR, S_INSTRUMENT, c->instruments[i].symbol,
+                 "%s is no [calendar]", c->instruments[i].calendar);
+    for (uint32_t i = 0; i < c->ncalendars; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (c->calendars[i].classes & c->calendars[j].classes)
+                FERR(p, rec_of(p, S_CALENDAR, i), CA_ASSET_CLASSES, S_CALENDAR,
+                     c->calendars[i].name, "an asset class is also [calendar %s]'s",
+                     c->calendars[j].name);
+    for (uint32_t i = 0; i < c->ncalendars; i++) {
+        int r = rec_of(p, S_CALENDAR, i);
+        bool per_day = false;
+        for (int d = CA_MON; d <= CA_SUN; d++)
+            per_day |= p->klines[r][d] != 0;
+        if (per_day && p->klines[r][CA_EVERY_DAY])
+            FERR(p, r, CA_EVERY_DAY, S_CALENDAR, c->calendars[i].name,
+                 "give every_day or the days (mon..sun), not both");
+    }
+
     /* book rules: one per account and instrument (or account-wide) */
     for (uint32_t i = 0; i < c->nbook_rules; i++) {
         oms_config_book_rule_t *b = &c->book_rules[i];
@@ -1313,6 +1461,7 @@ void oms_config_free(oms_config_t *c)
     free(c->fx);
     free(c->limits);
     free(c->book_rules);
+    free(c->calendars);
     free(c);
 }
 

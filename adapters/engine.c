@@ -163,11 +163,16 @@ const char *oms__venue_symbol(const oms__venue_t *v, const char *symbol)
     return symbol;
 }
 
-const char *oms__our_symbol(const oms_live_t *l, const oms__venue_t *v, const char *venue_symbol)
+const char *oms__our_symbol(const oms_live_t *l, const oms__venue_t *v, const char *venue_symbol,
+                            int64_t *price_mult, int64_t *qty_mult)
 {
+    *price_mult = *qty_mult = OMS_DEC_SCALE;
     for (uint32_t i = 0; i < v->cfg->nsymbol_map; i++)
-        if (strcmp(v->cfg->symbol_map[i].venue_symbol, venue_symbol) == 0)
+        if (strcmp(v->cfg->symbol_map[i].venue_symbol, venue_symbol) == 0) {
+            *price_mult = v->cfg->symbol_map[i].price_multiplier;
+            *qty_mult = v->cfg->symbol_map[i].qty_multiplier;
             return v->cfg->symbol_map[i].symbol;
+        }
     /* unmapped symbols keep their name, but only ours are ours */
     return oms_config_instrument(l->cfg, venue_symbol) ? venue_symbol : NULL;
 }
@@ -453,6 +458,298 @@ static int seen_book_rule(void *ctx, const oms_book_rule_view_t *v)
     return 0;
 }
 
+/* ---- calendars: what the engine holds, compared with the config ---- */
+
+static int journal_config_event(oms_live_t *l, const oms_event_t *ev, uint64_t *count);
+
+typedef struct cal_diff {
+    const oms_config_t *c;
+    uint8_t *cal;       /* per [calendar]: 1 held and equal */
+    uint8_t *classes;   /* per [calendar]: the asset classes the engine gives it */
+    uint8_t *own;       /* per [instrument]: 1 when its own calendar is the config's */
+    uint32_t *held_holidays; /* per [calendar]: the engine's holidays (cap OMS_CONFIG_MAX_HOLIDAYS) */
+    uint32_t *nheld;
+    uint32_t extra;     /* holidays the engine holds beyond the cap: compared as different */
+} cal_diff_t;
+
+static int cal_index(const oms_config_t *c, const char *name)
+{
+    for (uint32_t i = 0; i < c->ncalendars; i++)
+        if (strcmp(c->calendars[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int seen_calendar(void *ctx, const oms_calendar_view_t *v)
+{
+    cal_diff_t *d = ctx;
+    int i = cal_index(d->c, v->name);
+    if (i >= 0) {
+        const oms_config_calendar_t *k = &d->c->calendars[i];
+        d->cal[i] = k->settle_days == v->settle_days &&
+                    memcmp(k->open, v->open, sizeof k->open) == 0 &&
+                    memcmp(k->close, v->close, sizeof k->close) == 0;
+        d->classes[i] = v->classes;
+    }
+    return 0;
+}
+
+static int seen_holiday(void *ctx, const oms_holiday_view_t *v)
+{
+    cal_diff_t *d = ctx;
+    int i = cal_index(d->c, v->calendar);
+    if (i >= 0) {
+        if (d->nheld[i] < OMS_CONFIG_MAX_HOLIDAYS)
+            d->held_holidays[(size_t)i * OMS_CONFIG_MAX_HOLIDAYS + d->nheld[i]++] = v->date;
+        else
+            d->extra++;
+    }
+    return 0;
+}
+
+static int seen_life(void *ctx, const oms_instrument_life_view_t *v)
+{
+    cal_diff_t *d = ctx;
+    const oms_config_instrument_t *in = oms_config_instrument(d->c, v->symbol);
+    if (in) {
+        const char *held = v->own_calendar ? v->calendar : "";
+        d->own[in - d->c->instruments] = strcmp(held, in->calendar) == 0;
+    }
+    return 0;
+}
+
+static bool has_date(const uint32_t *dates, uint32_t n, uint32_t date)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (dates[i] == date)
+            return true;
+    return false;
+}
+
+/* Calendars (hours, then holidays added and removed), their asset classes, the instruments' own
+ * calendars and the settlement switch, each journaled where the engine holds something else. */
+static int apply_calendars(oms_live_t *l, uint64_t *count)
+{
+    const oms_config_t *c = l->cfg;
+    uint32_t n = c->ncalendars ? c->ncalendars : 1;
+    cal_diff_t d = {c,
+                    calloc(n, 1),
+                    calloc(n, 1),
+                    calloc(c->ninstruments + 1, 1),
+                    calloc((size_t)n * OMS_CONFIG_MAX_HOLIDAYS, sizeof(uint32_t)),
+                    calloc(n, sizeof(uint32_t)),
+                    0};
+    int rc = 0;
+    if (!d.cal || !d.classes || !d.own || !d.held_holidays || !d.nheld) {
+        rc = OMS_SET_ERR(-ENOMEM, "out of memory comparing the calendars");
+        goto out;
+    }
+    oms_engine_visit_calendars(l->engine, seen_calendar, &d);
+    oms_engine_visit_holidays(l->engine, seen_holiday, &d);
+    oms_engine_visit_instrument_life(l->engine, seen_life, &d);
+    oms_event_t ev;
+    for (uint32_t i = 0; i < c->ncalendars && !rc; i++) {
+        const oms_config_calendar_t *k = &c->calendars[i];
+        if (!d.cal[i]) {
+            memset(&ev, 0, sizeof ev);
+            ev.type = OMS_EV_CALENDAR;
+            oms_ev_calendar_t *e = &ev.u.calendar;
+            snprintf(e->calendar, sizeof e->calendar, "%s", k->name);
+            e->settle_days = k->settle_days;
+            uint16_t *o[7] = {&e->mon_open, &e->tue_open, &e->wed_open, &e->thu_open,
+                              &e->fri_open, &e->sat_open, &e->sun_open};
+            uint16_t *x[7] = {&e->mon_close, &e->tue_close, &e->wed_close, &e->thu_close,
+                              &e->fri_close, &e->sat_close, &e->sun_close};
+            for (int day = 0; day < 7; day++) {
+                *o[day] = k->open[day];
+                *x[day] = k->close[day];
+            }
+            rc = journal_config_event(l, &ev, count);
+        }
+        const uint32_t *held = &d.held_holidays[(size_t)i * OMS_CONFIG_MAX_HOLIDAYS];
+        for (uint32_t h = 0; h < k->nholidays && !rc; h++)
+            if (!has_date(held, d.nheld[i], k->holidays[h])) {
+                memset(&ev, 0, sizeof ev);
+                ev.type = OMS_EV_HOLIDAY;
+                snprintf(ev.u.holiday.calendar, sizeof ev.u.holiday.calendar, "%s", k->name);
+                ev.u.holiday.date = k->holidays[h];
+                rc = journal_config_event(l, &ev, count);
+            }
+        /* the config is the whole list of a calendar it names: a holiday taken out goes */
+        for (uint32_t h = 0; h < d.nheld[i] && !rc; h++)
+            if (!has_date(k->holidays, k->nholidays, held[h])) {
+                memset(&ev, 0, sizeof ev);
+                ev.type = OMS_EV_HOLIDAY;
+                snprintf(ev.u.holiday.calendar, sizeof ev.u.holiday.calendar, "%s", k->name);
+                ev.u.holiday.date = held[h];
+                ev.u.holiday.remove = 1;
+                rc = journal_config_event(l, &ev, count);
+            }
+        for (int cls = 0; cls < OMS_ASSET_COUNT && !rc; cls++)
+            if ((k->classes & (1u << cls)) && !(d.classes[i] & (1u << cls))) {
+                memset(&ev, 0, sizeof ev);
+                ev.type = OMS_EV_CALENDAR_ASSIGN;
+                snprintf(ev.u.calendar_assign.calendar, sizeof ev.u.calendar_assign.calendar, "%s",
+                         k->name);
+                ev.u.calendar_assign.asset_class = (uint8_t)cls;
+                rc = journal_config_event(l, &ev, count);
+            }
+    }
+    for (uint32_t i = 0; i < c->ninstruments && !rc; i++)
+        /* every [instrument] is held by now (journaled just before): differs or not */
+        if (!d.own[i]) {
+            memset(&ev, 0, sizeof ev);
+            ev.type = OMS_EV_CALENDAR_ASSIGN;
+            snprintf(ev.u.calendar_assign.calendar, sizeof ev.u.calendar_assign.calendar, "%s",
+                     c->instruments[i].calendar);
+            snprintf(ev.u.calendar_assign.symbol, sizeof ev.u.calendar_assign.symbol, "%s",
+                     c->instruments[i].symbol);
+            rc = journal_config_event(l, &ev, count);
+        }
+    if (!rc && (oms_engine_settlement_on(l->engine) != 0) != c->engine.settlement) {
+        memset(&ev, 0, sizeof ev);
+        ev.type = OMS_EV_SETTLEMENT_CONFIG;
+        ev.u.settlement_config.on = c->engine.settlement;
+        rc = journal_config_event(l, &ev, count);
+    }
+out:
+    free(d.cal);
+    free(d.classes);
+    free(d.own);
+    free(d.held_holidays);
+    free(d.nheld);
+    return rc;
+}
+
+/* ---- symbology: each venue's symbol_map and mapped_only, compared with the engine's ---- */
+
+typedef struct sym_diff {
+    const oms_config_t *c;
+    uint8_t **equal;     /* per venue, per map entry: held and equal */
+    const char *(*stale)[2]; /* (venue, symbol) the engine maps and the config no longer does */
+    uint32_t nstale, stale_cap;
+    int8_t *mapped_only; /* per venue: -1 the engine does not know it, else its flag */
+    int nomem;
+} sym_diff_t;
+
+static const oms_config_venue_t *config_venue(const oms_config_t *c, const char *name, uint32_t *i)
+{
+    for (*i = 0; *i < c->nvenues; (*i)++)
+        if (strcmp(c->venues[*i].name, name) == 0)
+            return &c->venues[*i];
+    return NULL;
+}
+
+static int seen_venue_symbol(void *ctx, const oms_venue_symbol_view_t *v)
+{
+    sym_diff_t *d = ctx;
+    uint32_t vi;
+    const oms_config_venue_t *cv = config_venue(d->c, v->venue, &vi);
+    if (!cv)
+        return 0;
+    for (uint32_t k = 0; k < cv->nsymbol_map; k++) {
+        const oms_config_symbol_map_t *m = &cv->symbol_map[k];
+        if (strcmp(m->symbol, v->symbol) == 0) {
+            d->equal[vi][k] = strcmp(m->venue_symbol, v->venue_symbol) == 0 &&
+                              m->price_multiplier == v->price_multiplier &&
+                              m->qty_multiplier == v->qty_multiplier;
+            return 0;
+        }
+    }
+    if (d->nstale == d->stale_cap) {
+        uint32_t cap = d->stale_cap ? d->stale_cap * 2 : 16;
+        void *n = realloc(d->stale, cap * sizeof *d->stale);
+        if (!n) {
+            d->nomem = 1;
+            return 0;
+        }
+        d->stale = n;
+        d->stale_cap = cap;
+    }
+    d->stale[d->nstale][0] = v->venue;
+    d->stale[d->nstale++][1] = v->symbol;
+    return 0;
+}
+
+static int seen_venue(void *ctx, const oms_venue_view_t *v)
+{
+    sym_diff_t *d = ctx;
+    uint32_t vi;
+    if (config_venue(d->c, v->venue, &vi))
+        d->mapped_only[vi] = (int8_t)(v->mapped_only != 0);
+    return 0;
+}
+
+static void venue_symbol_event(oms_event_t *ev, const char *venue, const char *symbol,
+                               const oms_config_symbol_map_t *m, bool mapped_only)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = OMS_EV_VENUE_SYMBOL;
+    oms_ev_venue_symbol_t *x = &ev->u.venue_symbol;
+    snprintf(x->venue, sizeof x->venue, "%s", venue);
+    snprintf(x->symbol, sizeof x->symbol, "%s", symbol);
+    if (m) {
+        snprintf(x->venue_symbol, sizeof x->venue_symbol, "%s", m->venue_symbol);
+        x->price_multiplier = m->price_multiplier;
+        x->qty_multiplier = m->qty_multiplier;
+    }
+    x->mapped_only = mapped_only;
+}
+
+/* Each venue's mappings (a mapping the config dropped is removed: the config lists them all) and
+ * its mapped_only rule, after the instruments (a mapping needs its instrument at the venue). */
+static int apply_symbology(oms_live_t *l, uint64_t *count)
+{
+    const oms_config_t *c = l->cfg;
+    sym_diff_t d = {c, calloc(c->nvenues + 1, sizeof(uint8_t *)), NULL, 0, 0,
+                    malloc(c->nvenues + 1), 0};
+    int rc = 0;
+    if (!d.equal || !d.mapped_only) {
+        rc = OMS_SET_ERR(-ENOMEM, "out of memory comparing the symbol maps");
+        goto out;
+    }
+    for (uint32_t i = 0; i < c->nvenues; i++) {
+        d.mapped_only[i] = -1;
+        if (!(d.equal[i] = calloc(c->venues[i].nsymbol_map + 1, 1))) {
+            rc = OMS_SET_ERR(-ENOMEM, "out of memory comparing the symbol maps");
+            goto out;
+        }
+    }
+    oms_engine_visit_venue_symbols(l->engine, seen_venue_symbol, &d);
+    oms_engine_visit_venues(l->engine, seen_venue, &d);
+    if (d.nomem) {
+        rc = OMS_SET_ERR(-ENOMEM, "out of memory comparing the symbol maps");
+        goto out;
+    }
+    oms_event_t ev;
+    for (uint32_t s = 0; s < d.nstale && !rc; s++) {
+        venue_symbol_event(&ev, d.stale[s][0], d.stale[s][1], NULL, false);
+        rc = journal_config_event(l, &ev, count);
+    }
+    for (uint32_t i = 0; i < c->nvenues && !rc; i++) {
+        const oms_config_venue_t *v = &c->venues[i];
+        for (uint32_t k = 0; k < v->nsymbol_map && !rc; k++)
+            if (!d.equal[i][k]) {
+                venue_symbol_event(&ev, v->name, v->symbol_map[k].symbol, &v->symbol_map[k],
+                                   false);
+                rc = journal_config_event(l, &ev, count);
+            }
+        /* a venue the engine does not know yet starts without the rule */
+        int8_t held = d.mapped_only[i] < 0 ? 0 : d.mapped_only[i];
+        if (!rc && held != (int8_t)v->mapped_only) {
+            venue_symbol_event(&ev, v->name, "", NULL, v->mapped_only);
+            rc = journal_config_event(l, &ev, count);
+        }
+    }
+out:
+    for (uint32_t i = 0; d.equal && i < c->nvenues; i++)
+        free(d.equal[i]);
+    free(d.equal);
+    free(d.stale);
+    free(d.mapped_only);
+    return rc;
+}
+
 /* The [routing] section as the engine holds it already? */
 static bool same_routing(const oms_engine_t *e, const oms_config_routing_t *r)
 {
@@ -570,6 +867,11 @@ static int apply_config(oms_live_t *l, uint64_t *count)
             ev.u.set_limit.window_ns = x->window_ns;
             rc = journal_config_event(l, &ev, count);
         }
+    /* Calendars and symbol maps after the instruments they are about. */
+    if (!rc)
+        rc = apply_calendars(l, count);
+    if (!rc)
+        rc = apply_symbology(l, count);
     /* Routing after the accounts (the house is one), book rules and hedge thresholds after it. */
     const oms_config_routing_t *ro = &c->routing;
     if (!rc && ro->present && !same_routing(l->engine, ro)) {

@@ -238,9 +238,11 @@ uint16_t oms__client_by_sender(const oms_live_t *l, const char *sender, size_t l
 uint16_t oms__venue_index(const oms_live_t *l, const char *name);
 /* Records that every output of inputs <= seq has been handed to ZeroMQ (the watermark file). */
 void oms__sent_store(oms_live_t *l, uint64_t seq);
-/* The venue's symbol for ours (its symbol_map), and ours for the venue's (NULL: not mapped). */
+/* The venue's symbol for ours (its symbol_map), and ours for the venue's (NULL: not mapped), with
+ * the mapping's price and quantity multipliers (1 and 1 without one). */
 const char *oms__venue_symbol(const oms__venue_t *v, const char *symbol);
-const char *oms__our_symbol(const oms_live_t *l, const oms__venue_t *v, const char *venue_symbol);
+const char *oms__our_symbol(const oms_live_t *l, const oms__venue_t *v, const char *venue_symbol,
+                            int64_t *price_mult, int64_t *qty_mult);
 
 /* ---- engine_core.c ----------------------------------------------------------------------- */
 void *oms__core_main(void *arg);
@@ -288,7 +290,7 @@ int oms__fixmap_venue(const oms_fix_msg_t *m, const char *venue, oms_event_t *ev
                       const char **note);
 /* A validated W into a quote (symbol already ours). 0, or -EINVAL when it has no usable side. */
 int oms__fixmap_quote(const oms_fix_msg_t *m, const char *venue, const char *symbol,
-                      oms_event_t *ev);
+                      int64_t price_mult, int64_t qty_mult, oms_event_t *ev);
 /* Fills why as a session (373) or business (380) reject of m about tag. */
 void oms__fixmap_reject(oms_fix_reject_t *why, const oms_fix_msg_t *m, bool business, int reason,
                         int tag, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

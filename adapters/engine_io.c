@@ -513,13 +513,14 @@ static void on_md(oms_live_t *l, pass_t *p, uint16_t vi, const char *buf, size_t
     }
     char vsym[OMS_SYMBOL_CAP];
     const char *sym;
+    int64_t pm, qm;
     if (oms_fix_get_copy(&m, 55, vsym, sizeof vsym) != 0 ||
-        !(sym = oms__our_symbol(l, v, vsym))) {
+        !(sym = oms__our_symbol(l, v, vsym, &pm, &qm))) {
         l->st.md_ignored++;
         return;
     }
     oms__in_t *in = oms__ring_slot(&l->in);
-    if (oms__fixmap_quote(&m, v->cfg->name, sym, &in->ev) != 0) {
+    if (oms__fixmap_quote(&m, v->cfg->name, sym, pm, qm, &in->ev) != 0) {
         l->st.md_ignored++;
         return;
     }

@@ -117,6 +117,8 @@ static const char *const E_803[] = {
 static const char *const E_814[] = {"0", "1", "2", "3", NULL};
 static const char *const E_851[] = {"1", "2", "3", NULL};
 
+static const char *const E_836[] = {"0", "1", "2", "3", NULL};
+
 static const oms_fix_field_def_t FIELDS[] = {
     {1, "Account", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {6, "AvgPx", OMS_FIX_T_PRICE, OMS_FIX_RANGE_ANY, NULL},
@@ -156,6 +158,9 @@ static const oms_fix_field_def_t FIELDS[] = {
     {58, "Text", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {59, "TimeInForce", OMS_FIX_T_CHAR, OMS_FIX_RANGE_ANY, E_59},
     {60, "TransactTime", OMS_FIX_T_UTCTIMESTAMP, OMS_FIX_RANGE_ANY, NULL},
+    {78, "NoAllocs", OMS_FIX_T_NUMINGROUP, OMS_FIX_RANGE_ANY, NULL},
+    {79, "AllocAccount", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
+    {80, "AllocQty", OMS_FIX_T_QTY, OMS_FIX_RANGE_NONNEG, NULL},
     {89, "Signature", OMS_FIX_T_DATA, OMS_FIX_RANGE_ANY, NULL},
     {90, "SecureDataLen", OMS_FIX_T_LENGTH, OMS_FIX_RANGE_ANY, NULL},
     {91, "SecureData", OMS_FIX_T_DATA, OMS_FIX_RANGE_ANY, NULL},
@@ -183,6 +188,7 @@ static const oms_fix_field_def_t FIELDS[] = {
     {198, "SecondaryOrderID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {207, "SecurityExchange", OMS_FIX_T_EXCHANGE, OMS_FIX_RANGE_ANY, NULL},
     {210, "MaxShow", OMS_FIX_T_QTY, OMS_FIX_RANGE_NONNEG, NULL},
+    {211, "PegOffsetValue", OMS_FIX_T_FLOAT, OMS_FIX_RANGE_ANY, NULL},
     {212, "XmlDataLen", OMS_FIX_T_LENGTH, OMS_FIX_RANGE_ANY, NULL},
     {213, "XmlData", OMS_FIX_T_DATA, OMS_FIX_RANGE_ANY, NULL},
     {262, "MDReqID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
@@ -223,8 +229,11 @@ static const oms_fix_field_def_t FIELDS[] = {
     {448, "PartyID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {452, "PartyRole", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, E_452},
     {453, "NoPartyIDs", OMS_FIX_T_NUMINGROUP, OMS_FIX_RANGE_ANY, NULL},
+    {467, "IndividualAllocID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {516, "OrderPercent", OMS_FIX_T_PERCENTAGE, OMS_FIX_RANGE_POSITIVE, NULL},
     {523, "PartySubID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
+    {524, "NestedPartyID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
+    {525, "NestedPartyIDSource", OMS_FIX_T_CHAR, OMS_FIX_RANGE_ANY, NULL},
     {528, "OrderCapacity", OMS_FIX_T_CHAR, OMS_FIX_RANGE_ANY, E_528},
     {530, "MassCancelRequestType", OMS_FIX_T_CHAR, OMS_FIX_RANGE_ANY, E_530},
     {531, "MassCancelResponse", OMS_FIX_T_CHAR, OMS_FIX_RANGE_ANY, E_531},
@@ -233,6 +242,9 @@ static const oms_fix_field_def_t FIELDS[] = {
     {534, "NoAffectedOrders", OMS_FIX_T_NUMINGROUP, OMS_FIX_RANGE_ANY, NULL},
     {535, "AffectedOrderID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {536, "AffectedSecondaryOrderID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
+    {538, "NestedPartyRole", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, NULL},
+    {539, "NoNestedPartyIDs", OMS_FIX_T_NUMINGROUP, OMS_FIX_RANGE_ANY, NULL},
+    {545, "NestedPartySubID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {546, "Scope", OMS_FIX_T_MULTIPLEVALUESTRING, OMS_FIX_RANGE_ANY, E_546},
     {584, "MassStatusReqID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {585, "MassStatusReqType", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, E_585},
@@ -242,13 +254,18 @@ static const oms_fix_field_def_t FIELDS[] = {
     {629, "HopSendingTime", OMS_FIX_T_UTCTIMESTAMP, OMS_FIX_RANGE_ANY, NULL},
     {630, "HopRefID", OMS_FIX_T_SEQNUM, OMS_FIX_RANGE_ANY, NULL},
     {636, "WorkingIndicator", OMS_FIX_T_BOOLEAN, OMS_FIX_RANGE_ANY, NULL},
+    {661, "AllocAcctIDSource", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, NULL},
+    {736, "AllocSettlCurrency", OMS_FIX_T_CURRENCY, OMS_FIX_RANGE_ANY, NULL},
     {790, "OrdStatusReqID", OMS_FIX_T_STRING, OMS_FIX_RANGE_ANY, NULL},
     {797, "CopyMsgIndicator", OMS_FIX_T_BOOLEAN, OMS_FIX_RANGE_ANY, NULL},
     {802, "NoPartySubIDs", OMS_FIX_T_NUMINGROUP, OMS_FIX_RANGE_ANY, NULL},
     {803, "PartySubIDType", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, E_803},
+    {804, "NoNestedPartySubIDs", OMS_FIX_T_NUMINGROUP, OMS_FIX_RANGE_ANY, NULL},
+    {805, "NestedPartySubIDType", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, NULL},
     {811, "PriceDelta", OMS_FIX_T_FLOAT, OMS_FIX_RANGE_ANY, NULL},
     {813, "ApplQueueDepth", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, NULL},
     {814, "ApplQueueResolution", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, E_814},
+    {836, "PegOffsetType", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, E_836},
     {851, "LastLiquidityInd", OMS_FIX_T_INT, OMS_FIX_RANGE_ANY, E_851},
     {911, "TotNumReports", OMS_FIX_T_INT, OMS_FIX_RANGE_NONNEG, NULL},
     {912, "LastRptRequested", OMS_FIX_T_BOOLEAN, OMS_FIX_RANGE_ANY, NULL},
@@ -265,6 +282,28 @@ static const oms_fix_member_t G_453[] = {
     {802, false, &GROUP_802}, /* NoPartySubIDs */
 };
 static const oms_fix_group_def_t GROUP_453 = {453, G_453, COUNT(G_453)};
+static const oms_fix_member_t G_804[] = {
+    {545, false, NULL}, /* NestedPartySubID */
+    {805, false, NULL}, /* NestedPartySubIDType */
+};
+static const oms_fix_group_def_t GROUP_804 = {804, G_804, COUNT(G_804)};
+static const oms_fix_member_t G_539[] = {
+    {524, false, NULL}, /* NestedPartyID */
+    {525, false, NULL}, /* NestedPartyIDSource */
+    {538, false, NULL}, /* NestedPartyRole */
+    {804, false, &GROUP_804}, /* NoNestedPartySubIDs */
+};
+static const oms_fix_group_def_t GROUP_539 = {539, G_539, COUNT(G_539)};
+/* PreAllocGrp: a block order's allocation (fix_map.c reads 79 and 80) */
+static const oms_fix_member_t G_78[] = {
+    {79, false, NULL}, /* AllocAccount */
+    {661, false, NULL}, /* AllocAcctIDSource */
+    {736, false, NULL}, /* AllocSettlCurrency */
+    {467, false, NULL}, /* IndividualAllocID */
+    {539, false, &GROUP_539}, /* NoNestedPartyIDs */
+    {80, false, NULL}, /* AllocQty */
+};
+static const oms_fix_group_def_t GROUP_78 = {78, G_78, COUNT(G_78)};
 static const oms_fix_member_t G_268[] = {
     {269, true, NULL}, /* MDEntryType */
     {270, false, NULL}, /* MDEntryPx */
@@ -351,6 +390,7 @@ static const oms_fix_member_t M_D[] = {
     {11, true, NULL}, /* ClOrdID */
     {453, false, &GROUP_453}, /* NoPartyIDs */
     {1, false, NULL}, /* Account */
+    {78, false, &GROUP_78}, /* NoAllocs */
     {21, false, NULL}, /* HandlInst */
     {18, false, NULL}, /* ExecInst */
     {110, false, NULL}, /* MinQty */
@@ -368,6 +408,8 @@ static const oms_fix_member_t M_D[] = {
     {40, true, NULL}, /* OrdType */
     {44, false, NULL}, /* Price */
     {99, false, NULL}, /* StopPx */
+    {211, false, NULL}, /* PegOffsetValue */
+    {836, false, NULL}, /* PegOffsetType */
     {15, false, NULL}, /* Currency */
     {59, false, NULL}, /* TimeInForce */
     {432, false, NULL}, /* ExpireDate */
@@ -418,6 +460,8 @@ static const oms_fix_member_t M_G[] = {
     {40, true, NULL}, /* OrdType */
     {44, false, NULL}, /* Price */
     {99, false, NULL}, /* StopPx */
+    {211, false, NULL}, /* PegOffsetValue */
+    {836, false, NULL}, /* PegOffsetType */
     {15, false, NULL}, /* Currency */
     {59, false, NULL}, /* TimeInForce */
     {432, false, NULL}, /* ExpireDate */
@@ -687,6 +731,7 @@ static const oms_fix_rule_t R_ORDER[] = {
      "OrderQty(38), CashOrderQty(152) or OrderPercent(516) is required"},
     {0, 40, "2 4 7 8", {44, 0, 0}, "Price(44) is required for a limit OrdType(40)"},
     {0, 40, "3 4", {99, 0, 0}, "StopPx(99) is required for a stop OrdType(40)"},
+    {0, 40, "P", {211, 0, 0}, "PegOffsetValue(211) is required for a pegged OrdType(40)"},
     {0, 59, "6", {126, 432, 0}, "TimeInForce(59)=6 (GTD) needs ExpireTime(126) or ExpireDate(432)"},
 };
 

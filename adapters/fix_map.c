@@ -4,9 +4,10 @@
  * Inbound, every function takes a message that oms_fix_validate accepted for its flow, so the
  * typed accessors cannot fail on a modelled tag; what remains to refuse here is what the FIX
  * dictionary allows but the engine cannot represent or does not support: a value outside the
- * core's enumerations (Side 5, OrdType P), an identifier longer than the core's fields, an
- * ExpireDate (the engine takes ExpireTime). Those are session rejects (373=5, value incorrect)
- * naming the tag, so the client knows exactly which field to change.
+ * core's enumerations (Side 5, OrdType D), a peg other than a trailing stop, an identifier
+ * longer than the core's fields, an ExpireDate (the engine takes ExpireTime). Those are session
+ * rejects (373=5, value incorrect) naming the tag, so the client knows exactly which field to
+ * change.
  *
  * Outbound, every builder writes a message the codec's validator accepts for its flow (the
  * end-to-end tests validate each one): ExecutionReport and OrderCancelReject to clients, D/F/G to
@@ -106,6 +107,91 @@ static int get_dec(const oms_fix_msg_t *m, int tag, int64_t *out)
     return rc == OMS_ENOTFOUND ? 0 : rc;
 }
 
+/* A trailing stop: OrdType P (pegged) with ExecInst a (trailing stop peg), the trail in
+ * PegOffsetValue(211), read as a price offset (PegOffsetType 836 absent or 0) or in basis points
+ * (836=1). Its sign is not used: FIX writes a sell's offset negative (below the market), and the
+ * core always trails from the side that protects the order. Other pegs are refused by name. */
+static int get_trail(const oms_fix_msg_t *m, uint8_t ord_type, int64_t *offset, int64_t *bps,
+                     oms_fix_reject_t *why)
+{
+    *offset = *bps = 0;
+    if (ord_type != OMS_ORD_TRAILING_STOP) {
+        if (oms_fix_find(m, 211) || oms_fix_find(m, 836)) {
+            oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 211,
+                               "PegOffsetValue(211) is only for OrdType(40)=P (a trailing stop)");
+            return -1;
+        }
+        return 0;
+    }
+    const oms_fix_field_t *ei = oms_fix_find(m, 18);
+    if (!ei || !memchr(ei->value, 'a', ei->len)) {
+        oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 18,
+                           "OrdType(40)=P is taken as a trailing stop only: ExecInst(18) must "
+                           "include a (trailing stop peg)");
+        return -1;
+    }
+    int64_t v = 0, kind = 0;
+    if (oms_fix_get_decimal(m, 211, &v) != 0 || v == 0 || v == INT64_MIN) {
+        oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 211,
+                           "PegOffsetValue(211) must be a non-zero offset");
+        return -1;
+    }
+    if (oms_fix_find(m, 836) && oms_fix_get_int(m, 836, &kind) != 0)
+        kind = -1;
+    if (kind != 0 && kind != 1) {
+        oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 836,
+                           "PegOffsetType(836) must be 0 (price) or 1 (basis points)");
+        return -1;
+    }
+    *(kind == 1 ? bps : offset) = v < 0 ? -v : v;
+    return 0;
+}
+
+/* A block order's allocation: the NoAllocs(78) group's AllocAccount(79) and AllocQty(80) become
+ * the order's client accounts and their weights (alloc_mode weights: each fill is split in their
+ * proportion, floored to the lot; allocation.c), and the first account takes each fill's rounding
+ * remainder. The core checks the accounts (they exist, the client may trade them). */
+static int get_allocs(const oms_fix_msg_t *m, oms_ev_new_order_t *o, oms_fix_reject_t *why)
+{
+    oms_fix_span_t spans[OMS_MAX_ALLOC + 1];
+    size_t n = 0;
+    int rc = oms_fix_group(m, 78, 0, spans, OMS_MAX_ALLOC + 1, &n);
+    if (rc == OMS_ENOTFOUND)
+        return 0;
+    if (rc == OMS_EFULL || (rc == 0 && n > OMS_MAX_ALLOC)) {
+        oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 78,
+                           "NoAllocs(78): at most %d accounts", OMS_MAX_ALLOC);
+        return -1;
+    }
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const oms_fix_field_t *acct = oms_fix_find_in(m, spans[i], 79);
+        const oms_fix_field_t *qty = oms_fix_find_in(m, spans[i], 80);
+        int64_t q = 0;
+        if (!acct || !qty) {
+            oms__fixmap_reject(why, m, false, OMS_FIX_SRR_REQUIRED_MISSING, acct ? 80 : 79,
+                               "each NoAllocs(78) entry needs AllocAccount(79) and AllocQty(80)");
+            return -1;
+        }
+        if (oms_fix_field_copy(acct, o->alloc_accounts[i], sizeof o->alloc_accounts[i]) != 0 ||
+            !o->alloc_accounts[i][0]) {
+            oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 79,
+                               "AllocAccount(79) must be 1 to %d characters", OMS_ID_CAP - 1);
+            return -1;
+        }
+        if (oms_fix_field_decimal(qty, &q) != 0 || q <= 0) {
+            oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 80,
+                               "AllocQty(80) must be above 0");
+            return -1;
+        }
+        oms_dec_format(q, o->alloc_shares[i], sizeof o->alloc_shares[i]);
+    }
+    o->alloc_mode = OMS_ALLOC_WEIGHTS;
+    memcpy(o->alloc_remainder, o->alloc_accounts[0], sizeof o->alloc_remainder);
+    return 0;
+}
+
 int oms__fixmap_client(const oms_fix_msg_t *m, const char *client, oms_event_t *ev,
                        oms_fix_reject_t *why)
 {
@@ -143,6 +229,9 @@ int oms__fixmap_client(const oms_fix_msg_t *m, const char *client, oms_event_t *
                                "ExpireDate(432) is not supported: give ExpireTime(126)");
             return OMS_ECORRUPT;
         }
+        if (get_trail(m, o->ord_type, &o->trail_offset, &o->trail_bps, why) ||
+            get_allocs(m, o, why))
+            return OMS_ECORRUPT;
         rc = get_dec(m, 38, &o->qty);
         if (!rc)
             rc = get_dec(m, 44, &o->price);
@@ -173,6 +262,18 @@ int oms__fixmap_client(const oms_fix_msg_t *m, const char *client, oms_event_t *
                                "OrderQty(38) is required by this engine");
             return OMS_ECORRUPT;
         }
+        if (oms_fix_find(m, 78)) {
+            oms__fixmap_reject(why, m, false, OMS_FIX_SRR_VALUE_INCORRECT, 78,
+                               "NoAllocs(78) cannot change on a replace: the allocation is the "
+                               "order's");
+            return OMS_ECORRUPT;
+        }
+        /* a replace keeps the order's type; a trailing stop's may change its trail */
+        char ot = 0;
+        oms_fix_get_char(m, 40, &ot);
+        if (get_trail(m, ot == 'P' ? OMS_ORD_TRAILING_STOP : OMS_ORD_MARKET, &r->trail_offset,
+                      &r->trail_bps, why))
+            return OMS_ECORRUPT;
         rc = get_dec(m, 38, &r->qty);
         if (!rc)
             rc = get_dec(m, 44, &r->price);
@@ -389,8 +490,21 @@ order_event: {
 }
 }
 
+/* Quotes arrive in the venue's units: prices are divided by the mapping's price multiplier and
+ * sizes by its quantity multiplier (1 and 1 without scaling), rounded half away from zero. */
+static int64_t descale(int64_t v, int64_t mult)
+{
+    if (mult == OMS_DEC_SCALE || mult <= 0)
+        return v;
+    __int128 n = (__int128)v * OMS_DEC_SCALE;
+    __int128 q = n / mult, r = n % mult;
+    if (2 * (r < 0 ? -r : r) >= mult)
+        q += n < 0 ? -1 : 1;
+    return q > INT64_MAX ? INT64_MAX : (int64_t)q;
+}
+
 int oms__fixmap_quote(const oms_fix_msg_t *m, const char *venue, const char *symbol,
-                      oms_event_t *ev)
+                      int64_t price_mult, int64_t qty_mult, oms_event_t *ev)
 {
     memset(ev, 0, sizeof *ev);
     oms_ev_quote_t *q = &ev->u.quote;
@@ -410,6 +524,10 @@ int oms__fixmap_quote(const oms_fix_msg_t *m, const char *venue, const char *sym
             continue;
         int64_t p = 0, s = 0;
         if (oms_fix_field_decimal(px, &p) || p <= 0 || (sz && oms_fix_field_decimal(sz, &s)))
+            continue;
+        p = descale(p, price_mult);
+        s = descale(s, qty_mult);
+        if (p <= 0)
             continue;
         if (t->value[0] == '0') {
             q->bid = p;
@@ -517,6 +635,9 @@ int oms__fix_cancel_reject(char *buf, size_t cap, size_t *len, const oms_fix_hea
     return oms_fix_build_end(&b, len);
 }
 
+/* The request in the venue's terms (symbology.c): its symbol, and the quantity and prices scaled
+ * by the mapping. An output journaled before symbology (venue_symbol "") is in the engine's
+ * terms, with the symbol mapped by the config as it was then. */
 int oms__fix_venue_request(char *buf, size_t cap, size_t *len, const oms_fix_header_t *h,
                            const oms_event_t *ev, const char *venue_symbol, int64_t transact_ns,
                            bool poss_resend)
@@ -525,21 +646,23 @@ int oms__fix_venue_request(char *buf, size_t cap, size_t *len, const oms_fix_hea
     switch (ev->type) {
     case OMS_EV_VENUE_ORDER: {
         const oms_ev_venue_order_t *v = &ev->u.venue_order;
+        bool units = v->venue_symbol[0] != '\0';
+        int64_t px = units ? v->venue_price : v->price, stop = units ? v->venue_stop_px : v->stop_px;
         oms_fix_build_begin(&b, buf, cap, "D", h);
         if (poss_resend)
             oms_fix_build_bool(&b, 97, true);
         oms_fix_build_str(&b, 11, v->cl_ord_id);
         if (v->account[0])
             oms_fix_build_str(&b, 1, v->account);
-        oms_fix_build_str(&b, 55, venue_symbol);
+        oms_fix_build_str(&b, 55, units ? v->venue_symbol : venue_symbol);
         oms_fix_build_char(&b, 54, fix_code(&oms_enum_side, v->side));
         oms_fix_build_utc(&b, 60, transact_ns);
-        oms_fix_build_decimal(&b, 38, v->qty);
+        oms_fix_build_decimal(&b, 38, units ? v->venue_qty : v->qty);
         oms_fix_build_char(&b, 40, fix_code(&oms_enum_ord_type, v->ord_type));
-        if (v->price > 0)
-            oms_fix_build_decimal(&b, 44, v->price);
-        if (v->stop_px > 0)
-            oms_fix_build_decimal(&b, 99, v->stop_px);
+        if (px > 0)
+            oms_fix_build_decimal(&b, 44, px);
+        if (stop > 0)
+            oms_fix_build_decimal(&b, 99, stop);
         oms_fix_build_char(&b, 59, fix_code(&oms_enum_tif, v->tif));
         if (v->expire_time > 0)
             oms_fix_build_utc(&b, 126, v->expire_time);
@@ -547,34 +670,38 @@ int oms__fix_venue_request(char *buf, size_t cap, size_t *len, const oms_fix_hea
     }
     case OMS_EV_VENUE_CANCEL: {
         const oms_ev_venue_cancel_t *v = &ev->u.venue_cancel;
+        bool units = v->venue_symbol[0] != '\0';
+        int64_t qty = units ? v->venue_qty : v->qty;
         oms_fix_build_begin(&b, buf, cap, "F", h);
         if (poss_resend)
             oms_fix_build_bool(&b, 97, true);
         oms_fix_build_str(&b, 41, v->orig_cl_ord_id);
         oms_fix_build_str(&b, 11, v->cl_ord_id);
-        oms_fix_build_str(&b, 55, venue_symbol);
+        oms_fix_build_str(&b, 55, units ? v->venue_symbol : venue_symbol);
         oms_fix_build_char(&b, 54, fix_code(&oms_enum_side, v->side));
         oms_fix_build_utc(&b, 60, transact_ns);
-        if (v->qty > 0)
-            oms_fix_build_decimal(&b, 38, v->qty);
+        if (qty > 0)
+            oms_fix_build_decimal(&b, 38, qty);
         break;
     }
     case OMS_EV_VENUE_REPLACE: {
         const oms_ev_venue_replace_t *v = &ev->u.venue_replace;
+        bool units = v->venue_symbol[0] != '\0';
+        int64_t px = units ? v->venue_price : v->price, stop = units ? v->venue_stop_px : v->stop_px;
         oms_fix_build_begin(&b, buf, cap, "G", h);
         if (poss_resend)
             oms_fix_build_bool(&b, 97, true);
         oms_fix_build_str(&b, 41, v->orig_cl_ord_id);
         oms_fix_build_str(&b, 11, v->cl_ord_id);
-        oms_fix_build_str(&b, 55, venue_symbol);
+        oms_fix_build_str(&b, 55, units ? v->venue_symbol : venue_symbol);
         oms_fix_build_char(&b, 54, fix_code(&oms_enum_side, v->side));
         oms_fix_build_utc(&b, 60, transact_ns);
-        oms_fix_build_decimal(&b, 38, v->qty);
+        oms_fix_build_decimal(&b, 38, units ? v->venue_qty : v->qty);
         oms_fix_build_char(&b, 40, fix_code(&oms_enum_ord_type, v->ord_type));
-        if (v->price > 0)
-            oms_fix_build_decimal(&b, 44, v->price);
-        if (v->stop_px > 0)
-            oms_fix_build_decimal(&b, 99, v->stop_px);
+        if (px > 0)
+            oms_fix_build_decimal(&b, 44, px);
+        if (stop > 0)
+            oms_fix_build_decimal(&b, 99, stop);
         oms_fix_build_char(&b, 59, fix_code(&oms_enum_tif, v->tif));
         break;
     }

@@ -330,22 +330,49 @@ typedef struct shape {
     const char *account;
     char side;
     int64_t qty, price;
+    bool trailing;                 /* a trailing stop, price 0, trail 5 ticks */
+    const char *alloc[2];          /* a block: allocated 3:2 to these (NULL: not a block) */
 } shape_t;
 
 static void shape_of(const load_t *L, uint32_t order, uint32_t setter, shape_t *s)
 {
     uint64_t h = mix64(L->c->seed ^ mix64(order));
     s->sym = &L->symbols[h % L->nsymbols];
-    s->account = L->accounts[(h >> 16) % L->naccounts];
+    size_t ai = (h >> 16) % L->naccounts;
+    s->account = L->accounts[ai];
     s->side = (h >> 32) & 1 ? '2' : '1';
+    /* what kind of order: fixed by the order, so its replaces keep it */
+    uint64_t kind = mix64(L->c->seed ^ mix64(order) ^ 0x7a11ULL);
+    s->trailing = s->sym->price > 0 && kind % 100 < L->c->trailing_pct;
+    s->alloc[0] = s->alloc[1] = NULL;
+    if (!s->trailing && L->naccounts >= 3 && (kind >> 8) % 100 < L->c->alloc_pct) {
+        s->alloc[0] = L->accounts[(ai + 1) % L->naccounts];
+        s->alloc[1] = L->accounts[(ai + 2) % L->naccounts];
+    }
     uint64_t g = mix64(L->c->seed ^ mix64(setter) ^ 0x5bd1e995ULL);
     s->qty = L->c->qty * (int64_t)(1 + g % 10);
     s->price = 0;
-    if (s->sym->price > 0) {
+    if (s->sym->price > 0 && !s->trailing) {
         s->price = s->sym->price + ((int64_t)((g >> 8) % 7) - 3) * s->sym->tick;
         if (s->price < s->sym->tick)
             s->price = s->sym->tick;
     }
+}
+
+/* OrdType and what goes with it: limit (Price), market, or trailing stop (ExecInst a and a
+ * PegOffsetValue of 5 ticks, written negative for a sell as FIX does). */
+static void build_type(oms_fix_builder_t *b, const shape_t *s)
+{
+    if (s->trailing) {
+        oms_fix_build_str(b, 18, "a");
+        oms_fix_build_char(b, 40, 'P');
+        oms_fix_build_decimal(b, 211, (s->side == '2' ? -5 : 5) * s->sym->tick);
+        oms_fix_build_str(b, 836, "0");
+        return;
+    }
+    oms_fix_build_char(b, 40, s->price ? '2' : '1');
+    if (s->price)
+        oms_fix_build_decimal(b, 44, s->price);
 }
 
 static void cl_ord_id(const load_t *L, uint32_t idx, char *out, size_t cap)
@@ -412,13 +439,18 @@ static void send_one(load_t *L, uint32_t k)
         oms_fix_build_begin(&b, buf, sizeof buf, "D", &hd);
         oms_fix_build_str(&b, 11, id);
         oms_fix_build_str(&b, 1, s.account);
+        if (s.alloc[0]) {
+            oms_fix_build_str(&b, 78, "2");
+            oms_fix_build_str(&b, 79, s.alloc[0]);
+            oms_fix_build_str(&b, 80, "3");
+            oms_fix_build_str(&b, 79, s.alloc[1]);
+            oms_fix_build_str(&b, 80, "2");
+        }
         oms_fix_build_str(&b, 55, s.sym->symbol);
         oms_fix_build_char(&b, 54, s.side);
         oms_fix_build_utc(&b, 60, now_wall);
         oms_fix_build_decimal(&b, 38, s.qty);
-        oms_fix_build_char(&b, 40, s.price ? '2' : '1');
-        if (s.price)
-            oms_fix_build_decimal(&b, 44, s.price);
+        build_type(&b, &s);
         oms_fix_build_char(&b, 59, '0');
     } else {
         cl_ord_id(L, L->cur[order], orig, sizeof orig);
@@ -432,9 +464,7 @@ static void send_one(load_t *L, uint32_t k)
         oms_fix_build_utc(&b, 60, now_wall);
         oms_fix_build_decimal(&b, 38, s.qty);
         if (kind == K_REPLACE) {
-            oms_fix_build_char(&b, 40, s.price ? '2' : '1');
-            if (s.price)
-                oms_fix_build_decimal(&b, 44, s.price);
+            build_type(&b, &s);
             oms_fix_build_char(&b, 59, '0');
         }
     }
@@ -659,6 +689,10 @@ static int check_load_config(const oms_load_config_t *c)
                            (unsigned long long)total, OMS_LOAD_MAX_MESSAGES);
     if (c->mix_new + c->mix_cancel + c->mix_replace != 100 || c->mix_new == 0)
         return OMS_SET_ERR(-EINVAL, "load: the mix must sum to 100 with some new orders");
+    if (c->trailing_pct > 100 || c->alloc_pct > 100)
+        return OMS_SET_ERR(-EINVAL, "load: trailing and alloc are percentages (0 to 100)");
+    if (c->alloc_pct && c->naccounts < 3)
+        return OMS_SET_ERR(-EINVAL, "load: blocks need 3 or more accounts");
     if (c->naccounts > OMS_LOAD_MAX_ACCOUNTS || c->nsymbols > OMS_LOAD_MAX_SYMBOLS)
         return OMS_SET_ERR(-EINVAL, "load: at most %d accounts and %d symbols",
                            OMS_LOAD_MAX_ACCOUNTS, OMS_LOAD_MAX_SYMBOLS);

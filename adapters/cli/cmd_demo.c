@@ -316,7 +316,7 @@ static int write_config(const char *cmd, const char *path, const char *jdir, con
             "; engine.ini - written by `oms demo`: the config its engine ran with (docs/config.md)\n"
             "[engine]\njournal_dir = %s\ndurability = %s\nbatch_max_delay_ms = 0\n"
             "snapshot_every_events = 20000\ncheckpoint_every_events = 5000\n"
-            "plain_sockets_allowed = true\n\n"
+            "plain_sockets_allowed = true\nsettlement = true\n\n"
             "[endpoints]\norder_entry = tcp://127.0.0.1:*\ndrop_copy = tcp://127.0.0.1:*\n"
             "admin = tcp://127.0.0.1:*\n\n",
             jdir, durability);
@@ -335,13 +335,22 @@ static int write_config(const char *cmd, const char *path, const char *jdir, con
                 in->price);
         if (in->future)
             fprintf(f, "expiry = %s\n", expiry);
-        fprintf(f, "hedge_threshold = 15\n\n");
+        fprintf(f, "hedge_threshold = 15\n%s\n", strcmp(in->cls, "equity") == 0 ? "calendar = XNYS\n" : "");
     }
     for (int a = 1; a <= N_ACCOUNTS; a++)
         fprintf(f, "[account ACC%d]\nbase_ccy = USD\n\n", a);
     /* ACC1 and ACC4 go to market (A-book); ACC2 is internalized by the house (B-book) when its
      * order is marketable at the quote; ACC3 is hybrid: up to 5 internalized, larger to market.
      * The house hedges what nets out past 15 in an instrument. */
+    /* Calendars: the demo trades around the clock (it may run at any hour), so every session is
+     * the whole day; holidays and T+n still move the settlement dates. */
+    fprintf(f, "[calendar XNYS]\nevery_day = 00:00-24:00\nsettle_days = 1\n"
+               "holidays = 2026-11-26, 2026-12-25, 2027-01-01\n\n"
+               "[calendar FX]\nevery_day = 00:00-24:00\nholidays = 2026-12-25, 2027-01-01\n"
+               "asset_classes = fx, cfd\n\n"
+               "[calendar CME]\nevery_day = 00:00-24:00\nholidays = 2026-11-26, 2026-12-25\n"
+               "asset_classes = future\n\n"
+               "[calendar CRYPTO]\nevery_day = 00:00-24:00\nasset_classes = crypto\n\n");
     fprintf(f, "[account HOUSE]\nbase_ccy = USD\n\n"
                "[routing]\ntiebreakers = fill_ratio, latency, priority\nmax_reroutes = 3\n"
                "split = true\nhouse_account = HOUSE\n\n"
@@ -360,6 +369,7 @@ static int write_config(const char *cmd, const char *path, const char *jdir, con
 
 typedef struct counts {
     uint64_t orders, fills, partial, rejects, cancel_rejects, venue_orders, routed_elsewhere;
+    uint64_t internal_fills, hedges, trailing_triggers, allocations, settlements;
     uint64_t by_reason[OMS_REASON_COUNT];
 } counts_t;
 
@@ -388,6 +398,16 @@ static int count_event(void *ctx, const oms_record_t *rec, const oms_event_t *ev
             c->cancel_rejects++;
         } else if (o->type == OMS_EV_VENUE_ORDER) {
             c->venue_orders++;
+        } else if (o->type == OMS_EV_INTERNAL_FILL) {
+            c->internal_fills++;
+        } else if (o->type == OMS_EV_HEDGE_ORDER) {
+            c->hedges++;
+        } else if (o->type == OMS_EV_TRAILING_TRIGGER) {
+            c->trailing_triggers++;
+        } else if (o->type == OMS_EV_ALLOCATION) {
+            c->allocations++;
+        } else if (o->type == OMS_EV_SETTLEMENT) {
+            c->settlements++;
         }
     }
     return 0;
@@ -459,9 +479,12 @@ static int run_live(const char *cmd, const char *out, const live_opts_t *lo)
            "rejects 3%%)\n"
            "  instruments  EURUSD (fx), US500 (cfd), AAPL (equity), ESZ6 (future), BTCUSD (crypto)\n"
            "  accounts     ACC1..ACC4 of CLIENT1..CLIENT4; limits: BTCUSD max order 8, ACC4 at most "
-           "40 open orders, a 5%% price collar\n\n"
+           "40 open orders, a 5%% price collar\n"
+           "  books        ACC1, ACC4 to market; ACC2 B-book; ACC3 hybrid (up to 5 internalized); "
+           "HOUSE hedges past 15\n"
+           "  calendars    XNYS (AAPL, T+1), FX (fx, cfd), CME (futures), CRYPTO; settlement on\n\n"
            "sending %u msg/s from %u clients for %u s (70%% new orders, 20%% cancels, 10%% "
-           "replaces)...\n",
+           "replaces; 5%% of new orders trailing stops, 5%% blocks allocated to two accounts)...\n",
            oms_live_endpoint(eng.live, OMS_LIVE_EP_ORDER_ENTRY),
            oms_live_endpoint(eng.live, OMS_LIVE_EP_DROP_COPY),
            oms_live_endpoint(eng.live, OMS_LIVE_EP_ADMIN), jdir, lo->durability, ini,
@@ -480,6 +503,8 @@ static int run_live(const char *cmd, const char *out, const live_opts_t *lo)
     lc.mix_new = 70;
     lc.mix_cancel = 20;
     lc.mix_replace = 10;
+    lc.trailing_pct = 5; /* trailing stops, triggered by the venues' quotes */
+    lc.alloc_pct = 5;    /* blocks allocated to two other accounts */
     lc.accounts = accounts;
     lc.naccounts = N_ACCOUNTS;
     lc.symbols = syms;
@@ -601,6 +626,12 @@ static int run_live(const char *cmd, const char *out, const live_opts_t *lo)
         if (cnt.by_reason[r])
             printf("                 %-24s %llu\n", oms_enum_name(&oms_enum_reason, r),
                    (unsigned long long)cnt.by_reason[r]);
+    printf("  books        %llu fills internalized by the house (B-book, hybrid), %llu hedges\n"
+           "  lifecycle    %llu trailing stops triggered, %llu block fills allocated, %llu "
+           "settlement instructions\n",
+           (unsigned long long)cnt.internal_fills, (unsigned long long)cnt.hedges,
+           (unsigned long long)cnt.trailing_triggers, (unsigned long long)cnt.allocations,
+           (unsigned long long)cnt.settlements);
     fflush(stdout);
 
     oms_report_options_t rpo;
@@ -613,7 +644,7 @@ static int run_live(const char *cmd, const char *out, const live_opts_t *lo)
         goto out;
     }
     printf("\nreports in %s: oms.sqlite, order-record.csv (MiFID II), best-execution.html, "
-           "best-execution.csv, summary.json\n"
+           "best-execution.csv, back_office_YYYYMMDD.csv (one per trading day), summary.json\n"
            "\nwhere to look next\n"
            "  oms journal cat %s --to 20\n"
            "  oms replay %s --verify\n"

@@ -37,6 +37,10 @@ static const char load_help[] =
     "  --symbols LIST          SYM=PRICE[:TICK] for limit orders around PRICE, or SYM for market\n"
     "                          orders (default EURUSD=1.0850)\n"
     "  --qty Q                 orders are 1..10 times Q (default 1)\n"
+    "  --trailing PCT          of new orders on priced symbols: trailing stops (OrdType P,\n"
+    "                          ExecInst a, PegOffsetValue 5 ticks) (default 0)\n"
+    "  --blocks PCT            of new orders: blocks allocated 3:2 (NoAllocs) to the two\n"
+    "                          accounts after their own in --accounts (3 or more) (default 0)\n"
     "  --senders LIST          SenderCompID of client i: the (i mod n)-th (default CLIENT<i+1>)\n"
     "  --target ID             TargetCompID (default OMS)\n"
     "  --curve-server-key K    the engine's public key: connect with CURVE\n"
@@ -208,7 +212,8 @@ static int run_load(int argc, char **argv)
 {
     const char *cmd = "load";
     enum { O_EP = 256, O_CLIENTS, O_RATE, O_DUR, O_MIX, O_ACC, O_SYM, O_QTY, O_SENDERS, O_TARGET,
-           O_SKEY, O_KEYS, O_SEED, O_DRAIN, O_ECHO, O_TRANSPORT, O_SIZE, O_JSON };
+           O_SKEY, O_KEYS, O_SEED, O_DRAIN, O_ECHO, O_TRANSPORT, O_SIZE, O_JSON, O_TRAILING,
+           O_BLOCKS };
     static const struct option longopts[] = {
         {"endpoint", required_argument, NULL, O_EP},
         {"clients", required_argument, NULL, O_CLIENTS},
@@ -218,6 +223,8 @@ static int run_load(int argc, char **argv)
         {"accounts", required_argument, NULL, O_ACC},
         {"symbols", required_argument, NULL, O_SYM},
         {"qty", required_argument, NULL, O_QTY},
+        {"trailing", required_argument, NULL, O_TRAILING},
+        {"blocks", required_argument, NULL, O_BLOCKS},
         {"senders", required_argument, NULL, O_SENDERS},
         {"target", required_argument, NULL, O_TARGET},
         {"curve-server-key", required_argument, NULL, O_SKEY},
@@ -283,6 +290,15 @@ static int run_load(int argc, char **argv)
                 return rc;
             c.symbols = symbols;
             break;
+        case O_TRAILING:
+        case O_BLOCKS: {
+            uint64_t pct;
+            if (oms__cli_parse_u64(optarg, &pct) || pct > 100)
+                return oms__cli_usage(cmd, "--%s '%s' is not a percentage (0 to 100)",
+                                      opt == O_TRAILING ? "trailing" : "blocks", optarg);
+            *(opt == O_TRAILING ? &c.trailing_pct : &c.alloc_pct) = (uint32_t)pct;
+            break;
+        }
         case O_QTY:
             if (oms_dec_parse(optarg, strlen(optarg), &c.qty) || c.qty <= 0)
                 return oms__cli_usage(cmd, "--qty '%s' is not a quantity above 0", optarg);

@@ -93,6 +93,12 @@ ENCODED = b"A\x0110=123\x01=B!"  # a data field may hold SOH, even what looks li
 case("client", "ok", "new-order-encoded-text",
      frame(new_order(extra=[(354, len(ENCODED)), (355, ENCODED)])))
 case("client", "ok", "new-order-user-defined-tag", frame(new_order(extra=[(5001, "x")])))
+case("client", "ok", "new-order-trailing-stop",
+     frame(new_order(replace={40: "P", 54: "2"}, drop={44},
+                     extra=[(18, "a"), (211, "-0.0005"), (836, "0")])))
+case("client", "ok", "new-order-allocation",
+     frame(new_order(extra=[(78, "2"), (79, "ACC1"), (80, "600000"), (79, "ACC-1"),
+                            (80, "400000")])))
 case("client", "ok", "new-order-unmodelled-allowed-tag", frame(new_order(extra=[(167, "FOR")])))
 case("client", "ok", "new-order-leap-second",
      frame(new_order(replace={60: "20161231-23:59:60.000"})))
@@ -204,6 +210,10 @@ case("client", "reject-6-43", "possdup-not-boolean",
 case("client", "reject-6-15", "currency-lowercase", frame(new_order(extra=[(15, "usd")])))
 case("client", "reject-6-11", "clordid-control-char", frame(new_order(replace={11: "OR\x07D"})))
 case("client", "reject-5-18", "execinst-unknown", frame(new_order(extra=[(18, "1 T")])))
+case("client", "reject-5-836", "peg-offset-type-unknown",
+     frame(new_order(replace={40: "P"}, drop={44}, extra=[(18, "a"), (211, "-0.0005"), (836, "7")])))
+case("client", "reject-16-78", "alloc-count-mismatch",
+     frame(new_order(extra=[(78, "3"), (79, "ACC1"), (80, "600000"), (79, "ACC2"), (80, "400000")])))
 case("client", "reject-6-18", "execinst-double-space", frame(new_order(extra=[(18, "1  G")])))
 case("client", "reject-13-11", "clordid-twice", frame(new_order(extra=[(11, "ORD-2")])))
 case("client", "reject-13-35", "msgtype-twice", frame(new_order(extra=[(35, "D")])))
@@ -257,6 +267,8 @@ case("md", "bizreject-3", "order-on-market-data", frame(new_order()))
 case("client", "bizreject-5", "limit-without-price", frame(new_order(drop={44})))
 case("client", "bizreject-5", "stop-without-stoppx", frame(new_order(replace={40: "3"}, drop={44})))
 case("client", "bizreject-5", "no-symbol", frame(new_order(drop={55})))
+case("client", "bizreject-5", "pegged-without-offset",
+     frame(new_order(replace={40: "P"}, drop={44}, extra=[(18, "a")])))
 case("client", "bizreject-5", "security-id-without-source",
      frame(new_order(drop={55}, extra=[(48, "EU0009652759")])))
 case("client", "bizreject-5", "no-quantity", frame(new_order(drop={38})))

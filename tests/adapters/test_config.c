@@ -183,6 +183,21 @@ static void test_example_parses(void **state)
     assert_int_equal(c->limits[3].window_ns, 1000000000LL);
     assert_int_equal(c->limits[0].window_ns, 0);
 
+    assert_true(c->engine.settlement);
+    assert_int_equal(c->ncalendars, 1);
+    const oms_config_calendar_t *xl = &c->calendars[0];
+    assert_string_equal(xl->name, "XLON");
+    assert_int_equal(xl->open[0], 8 * 60);
+    assert_int_equal(xl->close[4], 16 * 60 + 30);
+    assert_int_equal(xl->open[5], 0); /* Saturday: closed */
+    assert_int_equal(xl->close[6], 0);
+    assert_int_equal(xl->settle_days, 2);
+    assert_int_equal(xl->nholidays, 2);
+    assert_int_equal(xl->holidays[0], 20261225);
+    assert_int_equal(xl->holidays[1], 20261228);
+    assert_int_equal(xl->classes, 1u << OMS_ASSET_EQUITY);
+    assert_string_equal(oms_config_instrument(c, "VOD")->calendar, "XLON");
+    assert_string_equal(es->calendar, "");
     assert_int_equal(es->hedge_threshold, D(20));
     assert_int_equal(eu->hedge_threshold, 0);
     assert_true(c->routing.present);
@@ -373,7 +388,7 @@ static void test_structure_errors(void **state)
          "engine.ini:%d: [client C2] colour: unknown key"},
         {"", "[desk EQ]\nx = 1\n", "[desk EQ]",
          "engine.ini:%d: [desk EQ]: unknown section (engine, endpoints, security, client, admin, "
-         "venue, instrument, account, fx, limit, routing, book_rule)"},
+         "venue, instrument, account, fx, limit, routing, book_rule, calendar)"},
         {"", "[desk EQ]\n", "[desk EQ]", "engine.ini:%d: [desk EQ]: unknown section"},
         {"", "[account ACC1]\nbase_ccy = EUR\n", "[account ACC1]\nbase_ccy = EUR",
          "engine.ini:%d: [account ACC1]: duplicate section (first at line 19)"},
@@ -499,6 +514,108 @@ static void test_routing_and_books(void **state)
     }
     t = edit("", "[routing]\n[routing]\n");
     expect_error_off(t, "[routing]", 1, "engine.ini:%d: [routing]: duplicate section");
+    free(t);
+}
+
+/* symbol_map's scaling and mapped_only. */
+static void test_symbology(void **state)
+{
+    (void)state;
+    char *t = edit("order_endpoint = ipc:///tmp/v1.sock",
+                   "order_endpoint = ipc:///tmp/v1.sock\nsymbol_map = ESZ6=ES 202612@100/0.5\n"
+                   "mapped_only = true");
+    oms_config_t *c = NULL;
+    OMS_ASSERT_OK(oms_config_parse(&c, "engine.ini", t, strlen(t)));
+    const oms_config_venue_t *v = oms_config_venue(c, "V1");
+    assert_true(v->mapped_only);
+    assert_int_equal(v->nsymbol_map, 1);
+    assert_string_equal(v->symbol_map[0].venue_symbol, "ES 202612");
+    assert_int_equal(v->symbol_map[0].price_multiplier, D(100));
+    assert_int_equal(v->symbol_map[0].qty_multiplier, D(1) / 2);
+    oms_config_free(c);
+    free(t);
+    struct {
+        const char *to, *want;
+    } cases[] = {
+        {"symbol_map = ESZ6=ES@100", "'ESZ6=ES@100': the scaling is @PRICE_MULT/QTY_MULT"},
+        {"symbol_map = ESZ6=ES@0/1", "'ESZ6=ES@0/1': the scaling is @PRICE_MULT/QTY_MULT"},
+        {"symbol_map = ESZ6=ES@1/1001", "'ESZ6=ES@1/1001': the scaling is"},
+        {"symbol_map = ESZ6=ES@x/1", "'ESZ6=ES@x/1': the scaling is"},
+        {"mapped_only = sometimes", "'sometimes' is not true or false"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char to[256], want[256];
+        snprintf(to, sizeof to, "order_endpoint = ipc:///tmp/v1.sock\n%s", cases[i].to);
+        snprintf(want, sizeof want, "engine.ini:%%d: [venue V1] %.*s: %s",
+                 (int)strcspn(cases[i].to, " "), cases[i].to, cases[i].want);
+        t = edit("order_endpoint = ipc:///tmp/v1.sock", to);
+        expect_error(t, cases[i].to, want);
+        free(t);
+    }
+    /* a second venue that maps an instrument it does not trade */
+    t = edit("", "[venue V2]\norder_endpoint = ipc:///tmp/v2.sock\nsymbol_map = ESZ6=ES\n");
+    expect_error(t, "symbol_map = ESZ6=ES",
+                 "engine.ini:%d: [venue V2] symbol_map: maps ESZ6, which does not trade here");
+    free(t);
+}
+
+/* [calendar], [instrument] calendar and [engine] settlement. */
+static void test_calendars(void **state)
+{
+    (void)state;
+    char *t = edit("", "[calendar FX]\nsun = 22:00-46:00\nmon = 22:00-46:00\n"
+                       "holidays = 2026-12-25\nasset_classes = fx, cfd\n"
+                       "[calendar C24]\nevery_day = 00:00-24:00\n");
+    oms_config_t *c = NULL;
+    OMS_ASSERT_OK(oms_config_parse(&c, "engine.ini", t, strlen(t)));
+    assert_false(c->engine.settlement);
+    assert_int_equal(c->ncalendars, 2);
+    assert_int_equal(c->calendars[0].open[6], 22 * 60);
+    assert_int_equal(c->calendars[0].close[6], 46 * 60);
+    assert_int_equal(c->calendars[0].open[1], 0);
+    assert_int_equal(c->calendars[0].classes,
+                     (1u << OMS_ASSET_FX) | (1u << OMS_ASSET_CFD));
+    for (int d = 0; d < 7; d++) {
+        assert_int_equal(c->calendars[1].open[d], 0);
+        assert_int_equal(c->calendars[1].close[d], 24 * 60);
+    }
+    oms_config_free(c);
+    free(t);
+    struct {
+        const char *to, *at, *want;
+    } cases[] = {
+        {"[calendar X]\nmon = 9:00-17:00\n", "mon =",
+         "engine.ini:%d: [calendar X] mon: '9:00-17:00' is not HH:MM-HH:MM"},
+        {"[calendar X]\nmon = 17:00-09:00\n", "mon =",
+         "engine.ini:%d: [calendar X] mon: '17:00-09:00' is not HH:MM-HH:MM"},
+        {"[calendar X]\nmon = 22:00-48:30\n", "mon =",
+         "engine.ini:%d: [calendar X] mon: '22:00-48:30' is not HH:MM-HH:MM"},
+        {"[calendar X]\nmon = 08:61-17:00\n", "mon =",
+         "engine.ini:%d: [calendar X] mon: '08:61-17:00' is not HH:MM-HH:MM"},
+        {"[calendar X]\nmon = 08:00-17:00\nevery_day = 00:00-24:00\n", "every_day",
+         "engine.ini:%d: [calendar X] every_day: give every_day or the days (mon..sun), not both"},
+        {"[calendar X]\nholidays = 2026-02-30\n", "holidays",
+         "engine.ini:%d: [calendar X] holidays: '2026-02-30' is not a date"},
+        {"[calendar X]\nholidays = 2026-12-25, 2026-12-25\n", "holidays",
+         "engine.ini:%d: [calendar X] holidays: '2026-12-25' is listed twice"},
+        {"[calendar X]\nsettle_days = 31\n", "settle_days",
+         "engine.ini:%d: [calendar X] settle_days: 31 is out of range 0..30"},
+        {"[calendar X]\nasset_classes = bond\n", "asset_classes",
+         "engine.ini:%d: [calendar X] asset_classes: 'bond' is not one of"},
+        {"[calendar X]\nasset_classes = fx\n[calendar Y]\nasset_classes = crypto, fx\n",
+         "asset_classes = crypto", "engine.ini:%d: [calendar Y] asset_classes: an asset class is also "
+                         "[calendar X]'s"},
+        {"[instrument X]\nasset_class = fx\nquote_ccy = USD\ntick_size = 1\nlot_size = 1\n"
+         "venues = V1\ncalendar = NOPE\n",
+         "calendar = NOPE", "engine.ini:%d: [instrument X] calendar: NOPE is no [calendar]"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        t = edit("", cases[i].to);
+        expect_error(t, cases[i].at, cases[i].want);
+        free(t);
+    }
+    t = edit("plain_sockets_allowed = true", "plain_sockets_allowed = true\nsettlement = maybe");
+    expect_error(t, "settlement", "engine.ini:%d: [engine] settlement: 'maybe' is not true or false");
     free(t);
 }
 
@@ -658,6 +775,8 @@ int main(void)
         cmocka_unit_test(test_value_errors),
         cmocka_unit_test(test_structure_errors),
         cmocka_unit_test(test_routing_and_books),
+        cmocka_unit_test(test_calendars),
+        cmocka_unit_test(test_symbology),
         cmocka_unit_test(test_reference_and_security_errors),
         cmocka_unit_test(test_count_limits),
         cmocka_unit_test(test_lists_continue_on_indented_lines),

@@ -44,9 +44,8 @@ typedef struct venue {
     pthread_t th;
     int rc;
     char orders[256], md[256];
+    oms_venue_sim_instrument_t instr[1];
 } venue_t;
-
-static oms_venue_sim_instrument_t g_instr[1];
 
 static void *venue_main(void *arg)
 {
@@ -55,12 +54,13 @@ static void *venue_main(void *arg)
     return NULL;
 }
 
-/* A venue on ipc under dir (tcp when dir is NULL). */
-static void venue_start(venue_t *v, const char *name, const char *dir, uint64_t seed)
+/* A venue on ipc under dir (tcp when dir is NULL) quoting one instrument ("SYM=PRICE:TICK"). */
+static void venue_start_quoting(venue_t *v, const char *name, const char *dir, uint64_t seed,
+                                const char *instrument, uint32_t quote_ms)
 {
     memset(v, 0, sizeof *v);
     size_t n;
-    OMS_ASSERT_OK(oms_venue_sim_parse_instruments("EURUSD=1.0850:0.0001", g_instr, 1, &n));
+    OMS_ASSERT_OK(oms_venue_sim_parse_instruments(instrument, v->instr, 1, &n));
     oms_venue_sim_config_t c;
     oms_venue_sim_config_default(&c);
     c.name = name;
@@ -74,14 +74,19 @@ static void venue_start(venue_t *v, const char *name, const char *dir, uint64_t 
         c.md_endpoint = "tcp://127.0.0.1:*";
     }
     c.seed = seed;
-    c.instruments = g_instr;
+    c.instruments = v->instr;
     c.ninstruments = n;
-    c.quote_interval_ms = FIXED_QUOTES;
+    c.quote_interval_ms = quote_ms;
     c.plain_allowed = true;
     OMS_ASSERT_OK(oms_venue_sim_open(&v->s, &c));
     snprintf(v->orders, sizeof v->orders, "%s", oms_venue_sim_orders_endpoint(v->s));
     snprintf(v->md, sizeof v->md, "%s", oms_venue_sim_md_endpoint(v->s));
     assert_int_equal(pthread_create(&v->th, NULL, venue_main, v), 0);
+}
+
+static void venue_start(venue_t *v, const char *name, const char *dir, uint64_t seed)
+{
+    venue_start_quoting(v, name, dir, seed, "EURUSD=1.0850:0.0001", FIXED_QUOTES);
 }
 
 static void venue_stop(venue_t *v)
@@ -278,6 +283,8 @@ static bool wait_er(client_t *c, const char *clid, char et, int ms)
     while (oms_now_ns() < until) {
         if (!client_recv(c, 50))
             continue;
+        if (getenv("OMS_E2E_TRACE"))
+            fprintf(stderr, "recv %.*s\n", (int)c->len, c->buf);
         if (is(c, 35, "8") && is(c, 11, clid) && is(c, 150, e))
             return true;
     }
@@ -547,7 +554,7 @@ static void test_config_routing_events(void **state)
         "house_account = HOUSE\n"
         "[book_rule b2]\naccount = ACC2\nbook = b\n"
         "[book_rule h1]\naccount = ACC1\nsymbol = EURUSD\nbook = hybrid\nmax_internal_qty = 5\n",
-        /* 1: a changed hybrid size and a new threshold: two events */
+        /* 1: a changed hybrid size: one event */
         "[account HOUSE]\nbase_ccy = USD\nclients = CLIENT1\n"
         "[routing]\ntiebreakers = priority, latency\nmax_reroutes = 2\nsplit = true\n"
         "house_account = HOUSE\n"
@@ -604,6 +611,355 @@ static void test_config_routing_events(void **state)
     json_decref(rules);
     venue_stop(&v1);
     free(base);
+    oms_tmpdir_remove(dir);
+}
+
+/* What the engine holds of calendar FX's holidays, EURUSD's own calendar ("" none) and the
+ * settlement switch. */
+typedef struct cal_seen {
+    int holidays;
+    char own[OMS_ID_CAP];
+    int settle;
+} cal_seen_t;
+
+static int cal_holiday(void *ctx, const oms_holiday_view_t *v)
+{
+    if (strcmp(v->calendar, "FX") == 0)
+        ((cal_seen_t *)ctx)->holidays++;
+    return 0;
+}
+
+static int cal_life(void *ctx, const oms_instrument_life_view_t *v)
+{
+    if (strcmp(v->symbol, "EURUSD") == 0)
+        snprintf(((cal_seen_t *)ctx)->own, OMS_ID_CAP, "%s", v->own_calendar ? v->calendar : "");
+    return 0;
+}
+
+/* Opens the engine on ini, fills *seen, stops; returns how many config events start-up
+ * journaled. */
+static uint64_t open_calendars(const char *ini, cal_seen_t *seen)
+{
+    oms_config_t *cfg;
+    OMS_ASSERT_OK(oms_config_parse(&cfg, "e2e.ini", ini, strlen(ini)));
+    oms_engine_config_t ec = small_engine();
+    oms_live_options_t o;
+    oms_live_options_init(&o);
+    o.quiet = getenv("OMS_E2E_LOG") == NULL;
+    o.engine_cfg = &ec;
+    oms_live_t *l;
+    oms_live_recovery_t rec;
+    OMS_ASSERT_OK(oms_live_open(&l, cfg, &o, &rec));
+    memset(seen, 0, sizeof *seen);
+    oms_engine_visit_holidays(oms_live_engine(l), cal_holiday, seen);
+    oms_engine_visit_instrument_life(oms_live_engine(l), cal_life, seen);
+    seen->settle = oms_engine_settlement_on(oms_live_engine(l));
+    OMS_ASSERT_OK(oms_live_close(l));
+    oms_config_free(cfg);
+    return rec.config_events;
+}
+
+/* Calendars, their holidays and assignments and the settlement switch become events at start-up
+ * where they differ from the journal's state: a holiday taken out of the list is removed, an
+ * instrument's calendar taken out is unassigned. */
+static void test_config_calendar_events(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 1);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *base = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    char ini[2][12288];
+    /* 0: settlement on, a calendar with two holidays for the fx class and EURUSD's own */
+    snprintf(ini[0], sizeof ini[0], "%s%s", base,
+             "[calendar FX]\nevery_day = 00:00-24:00\nholidays = 2026-12-25, 2026-12-28\n"
+             "asset_classes = fx\n");
+    char *eng = strstr(ini[0], "plain_sockets_allowed = true\n");
+    assert_non_null(eng);
+    memmove(eng + strlen("settlement = true\n"), eng, strlen(eng) + 1);
+    memcpy(eng, "settlement = true\n", strlen("settlement = true\n"));
+    char *ref = strstr(ini[0], "ref_price = 1.0850\n");
+    assert_non_null(ref);
+    ref += strlen("ref_price = 1.0850\n");
+    memmove(ref + strlen("calendar = FX\n"), ref, strlen(ref) + 1);
+    memcpy(ref, "calendar = FX\n", strlen("calendar = FX\n"));
+    /* 1: one holiday taken out, EURUSD back to its class's calendar, settlement off */
+    snprintf(ini[1], sizeof ini[1], "%s%s", base,
+             "[calendar FX]\nevery_day = 00:00-24:00\nholidays = 2026-12-25\n"
+             "asset_classes = fx\n");
+    cal_seen_t seen;
+    /* instrument, 3 accounts, calendar, 2 holidays, the class, EURUSD's, settlement, session */
+    assert_int_equal(open_calendars(ini[0], &seen), 1 + 3 + 1 + 2 + 1 + 1 + 1 + 1);
+    assert_int_equal(seen.holidays, 2);
+    assert_string_equal(seen.own, "FX");
+    assert_true(seen.settle);
+    assert_int_equal(open_calendars(ini[0], &seen), 0);
+    /* the holiday removed, EURUSD unassigned, settlement off */
+    assert_int_equal(open_calendars(ini[1], &seen), 3);
+    assert_int_equal(seen.holidays, 1);
+    assert_string_equal(seen.own, "");
+    assert_false(seen.settle);
+    assert_int_equal(open_calendars(ini[1], &seen), 0);
+    venue_stop(&v1);
+    free(base);
+    oms_tmpdir_remove(dir);
+}
+
+/* A D built from fields after the standard ones (ClOrdID, Account, Symbol, Side, TransactTime,
+ * OrderQty, OrdType, TimeInForce); extra is called to add the rest. */
+static void send_order_with(client_t *c, const char *clid, const char *account, char side,
+                            const char *qty, char ord_type,
+                            void (*extra)(oms_fix_builder_t *, const void *), const void *arg)
+{
+    char buf[1024];
+    oms_fix_builder_t b;
+    oms_fix_header_t h = header(c);
+    oms_fix_build_begin(&b, buf, sizeof buf, "D", &h);
+    oms_fix_build_str(&b, 11, clid);
+    oms_fix_build_str(&b, 1, account);
+    oms_fix_build_str(&b, 55, "EURUSD");
+    oms_fix_build_char(&b, 54, side);
+    oms_fix_build_utc(&b, 60, h.sending_time_ns);
+    oms_fix_build_decimal(&b, 38, DEC(qty));
+    oms_fix_build_char(&b, 40, ord_type);
+    oms_fix_build_char(&b, 59, '0');
+    extra(&b, arg);
+    size_t len;
+    OMS_ASSERT_OK(oms_fix_build_end(&b, &len));
+    client_send(c, buf, len);
+}
+
+/* ExecInst, PegOffsetValue and PegOffsetType of a trailing stop: arg "EI|OFFSET|TYPE", a field
+ * left out where empty. */
+static void trail_fields(oms_fix_builder_t *b, const void *arg)
+{
+    char ei[8] = "", off[32] = "", type[8] = "";
+    sscanf(arg, "%7[^|]|%31[^|]|%7s", ei, off, type);
+    if (strcmp(ei, "-") != 0)
+        oms_fix_build_str(b, 18, ei);
+    if (strcmp(off, "-") != 0)
+        oms_fix_build_str(b, 211, off);
+    if (type[0])
+        oms_fix_build_str(b, 836, type);
+}
+
+/* Price 1.0860 and NoAllocs: ACC-1 6, ACC3 4. */
+static void alloc_fields(oms_fix_builder_t *b, const void *arg)
+{
+    (void)arg;
+    oms_fix_build_decimal(b, 44, DEC("1.0860"));
+    oms_fix_build_str(b, 78, "2");
+    oms_fix_build_str(b, 79, "ACC-1");
+    oms_fix_build_str(b, 80, "6");
+    oms_fix_build_str(b, 79, "ACC3");
+    oms_fix_build_str(b, 80, "4");
+}
+
+static bool wait_reject(client_t *c, const char *ref_tag, int ms)
+{
+    int64_t until = oms_now_ns() + (int64_t)ms * 1000000;
+    while (oms_now_ns() < until)
+        if (client_recv(c, 50) && is(c, 35, "3")) {
+            if (getenv("OMS_E2E_TRACE"))
+                fprintf(stderr, "recv %.*s\n", (int)c->len, c->buf);
+            return is(c, 373, "5") && is(c, 371, ref_tag);
+        }
+    return false;
+}
+
+typedef struct pos_pick {
+    const char *account;
+    int64_t qty;
+    int found;
+} pos_pick_t;
+
+static int pick_position(void *ctx, const oms_position_view_t *v)
+{
+    pos_pick_t *p = ctx;
+    if (strcmp(v->account, p->account) == 0 && strcmp(v->symbol, "EURUSD") == 0) {
+        p->qty = v->qty;
+        p->found = 1;
+    }
+    return 0;
+}
+
+/* Trailing stops and block allocations over FIX: OrdType P with ExecInst a and PegOffsetValue
+ * rests at the engine (the quotes never move, so it never triggers) and cancels; the pegs the
+ * engine does not take are refused naming the tag; a D with NoAllocs fills and its quantity lands
+ * on the allocated accounts. */
+static void test_trailing_and_allocation_fix(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 1);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *base = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    char ini[8192];
+    snprintf(ini, sizeof ini, "%s[account ACC3]\nbase_ccy = USD\nclients = CLIENT1\n", base);
+    free(base);
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    char b[64];
+    /* a sell trailing 10 pips under the best bid, the offset written negative as FIX does */
+    send_order_with(&c, "T1", "ACC1", '2', "10", 'P', trail_fields, "a|-0.0010|0");
+    assert_true(wait_er(&c, "T1", '0', WAIT_MS));
+    assert_string_equal(val(&c, 40, b, sizeof b), "P");
+    assert_string_equal(val(&c, 39, b, sizeof b), "0");
+    send_cancel(&c, "T1C", "T1");
+    assert_true(wait_er(&c, "T1C", '4', WAIT_MS));
+    /* in basis points */
+    send_order_with(&c, "T2", "ACC1", '1', "10", 'P', trail_fields, "a|25|1");
+    assert_true(wait_er(&c, "T2", '0', WAIT_MS));
+    /* refused: a peg that is not a trailing stop, a zero offset, a tick offset */
+    send_order_with(&c, "T3", "ACC1", '1', "10", 'P', trail_fields, "-|0.0010|0");
+    assert_true(wait_reject(&c, "18", WAIT_MS));
+    send_order_with(&c, "T4", "ACC1", '1', "10", 'P', trail_fields, "a|0|0");
+    assert_true(wait_reject(&c, "211", WAIT_MS));
+    send_order_with(&c, "T5", "ACC1", '1', "10", 'P', trail_fields, "a|3|2");
+    assert_true(wait_reject(&c, "836", WAIT_MS));
+    /* an offset on a limit order */
+    send_order_with(&c, "T6", "ACC1", '1', "10", '1', trail_fields, "-|0.0010|");
+    assert_true(wait_reject(&c, "211", WAIT_MS));
+    /* a block of 10 for ACC1 allocated 6 to ACC-1 and 4 to ACC3 */
+    send_order_with(&c, "B1", "ACC1", '1', "10", '2', alloc_fields, NULL);
+    assert_true(wait_er(&c, "B1", 'F', WAIT_MS));
+    assert_string_equal(val(&c, 14, b, sizeof b), "10");
+    /* an allocation cannot change on a replace */
+    {
+        char buf[1024];
+        oms_fix_builder_t fb;
+        oms_fix_header_t h = header(&c);
+        oms_fix_build_begin(&fb, buf, sizeof buf, "G", &h);
+        oms_fix_build_str(&fb, 41, "T2");
+        oms_fix_build_str(&fb, 11, "T2R");
+        oms_fix_build_str(&fb, 78, "1");
+        oms_fix_build_str(&fb, 79, "ACC-1");
+        oms_fix_build_str(&fb, 80, "10");
+        oms_fix_build_str(&fb, 55, "EURUSD");
+        oms_fix_build_char(&fb, 54, '1');
+        oms_fix_build_utc(&fb, 60, h.sending_time_ns);
+        oms_fix_build_decimal(&fb, 38, DEC("10"));
+        oms_fix_build_char(&fb, 40, 'P');
+        oms_fix_build_str(&fb, 211, "0.0010");
+        size_t len;
+        OMS_ASSERT_OK(oms_fix_build_end(&fb, &len));
+        client_send(&c, buf, len);
+        assert_true(wait_reject(&c, "78", WAIT_MS));
+    }
+    client_close(&c);
+    uint64_t h = engine_stop(&e);
+    venue_stop(&v1);
+    char jdir[512];
+    snprintf(jdir, sizeof jdir, "%s/j", dir);
+    oms_engine_config_t ec = small_engine();
+    oms_replay_options_t ro;
+    oms_replay_options_init(&ro);
+    ro.engine_cfg = &ec;
+    oms_engine_t *re;
+    oms_replay_stats_t rs;
+    OMS_ASSERT_OK(oms_replay_run(jdir, &ro, &re, &rs));
+    assert_int_equal(oms_engine_hash(re), h);
+    pos_pick_t p1 = {"ACC-1", 0, 0}, p3 = {"ACC3", 0, 0}, block = {"ACC1", 0, 0};
+    oms_engine_visit_positions(re, pick_position, &p1);
+    oms_engine_visit_positions(re, pick_position, &p3);
+    oms_engine_visit_positions(re, pick_position, &block);
+    assert_true(p1.found && p3.found);
+    assert_int_equal(p1.qty, DEC("6"));
+    assert_int_equal(p3.qty, DEC("4"));
+    assert_int_equal(block.qty, 0); /* the block account holds nothing */
+    oms_engine_destroy(re);
+    oms_tmpdir_remove(dir);
+}
+
+typedef struct fill_seen {
+    int64_t last_qty, last_px;
+    int n;
+} fill_seen_t;
+
+/* Symbology: V1 trades EURUSD as "EUR/USD" in cents and thousandths (EURUSD=EUR/USD@100/1000):
+ * the order leaves in the venue's units, its quotes (moving every 20 ms) and fills come back in
+ * ours. V2 quotes better but is mapped_only without a mapping for EURUSD: nothing goes there. */
+static void test_symbology_scaling(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1, v2;
+    venue_start_quoting(&v1, "V1", dir, 1, "EUR/USD=108.50:0.01", 20);
+    venue_start_quoting(&v2, "V2", dir, 2, "EURUSD=1.0800:0.0001", 20);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *base = plain_ini(dir, oe, dc, ad, &v1, &v2);
+    char ini[12288];
+    snprintf(ini, sizeof ini, "%s", base);
+    free(base);
+    const char *const marks[2] = {"[venue V1]\n", "[venue V2]\n"};
+    const char *const adds[2] = {"symbol_map = EURUSD=EUR/USD@100/1000\n", "mapped_only = true\n"};
+    for (int k = 0; k < 2; k++) {
+        char *at = strstr(ini, marks[k]);
+        assert_non_null(at);
+        at += strlen(marks[k]);
+        memmove(at + strlen(adds[k]), at, strlen(at) + 1);
+        memcpy(at, adds[k], strlen(adds[k]));
+    }
+    engine_t e;
+    engine_start(&e, ini);
+    client_t c;
+    client_open(&c, oe, "CLIENT1", NULL, NULL);
+    usleep(300 * 1000); /* some quotes in */
+    send_order(&c, "S1", "ACC1", '1', "10", "1.2000");
+    assert_true(wait_er(&c, "S1", 'F', WAIT_MS));
+    char b[64], client_px[32];
+    assert_string_equal(val(&c, 30, b, sizeof b), "V1");
+    assert_string_equal(val(&c, 32, b, sizeof b), "10");
+    val(&c, 31, client_px, sizeof client_px);
+    client_close(&c);
+    engine_stop(&e);
+    oms_venue_sim_stats_t s2 = venue_stats(&v2);
+    venue_stop(&v1);
+    venue_stop(&v2);
+    assert_int_equal(s2.received, 0);
+    /* the journal holds the venue's fill in its own units, and the quote in ours */
+    char jdir[512];
+    snprintf(jdir, sizeof jdir, "%s/j", dir);
+    oms_journal_reader_t *rd;
+    OMS_ASSERT_OK(oms_journal_reader_open(&rd, jdir));
+    fill_seen_t f = {0, 0, 0};
+    int quotes = 0;
+    oms_record_t rec;
+    while (oms_journal_reader_next(rd, &rec) == 1) {
+        oms_event_t ev;
+        if (rec.type >= 1000 || oms_event_decode(rec.type, rec.payload, rec.len, &ev) != 0)
+            continue;
+        if (ev.type == OMS_EV_VENUE_FILL) {
+            f.last_qty = ev.u.venue_fill.last_qty;
+            f.last_px = ev.u.venue_fill.last_px;
+            f.n++;
+        }
+        if (ev.type == OMS_EV_QUOTE && strcmp(ev.u.quote.venue, "V1") == 0) {
+            /* the venue quotes near 108.50 in cents: ours are near 1.0850 */
+            OMS_CHECK(ev.u.quote.ask > DEC("1.0") && ev.u.quote.ask < DEC("1.2"),
+                      "a V1 quote not scaled back: ask %lld", (long long)ev.u.quote.ask);
+            quotes++;
+        }
+    }
+    oms_journal_reader_close(rd);
+    assert_int_equal(f.n, 1);
+    assert_int_equal(f.last_qty, DEC("10000"));
+    assert_int_equal(f.last_px / 100, DEC(client_px)); /* the venue's cents, ours in the report */
+    assert_true(f.last_px > DEC("100") && f.last_px < DEC("120"));
+    assert_true(quotes > 0);
     oms_tmpdir_remove(dir);
 }
 
@@ -1194,6 +1550,9 @@ int main(void)
         cmocka_unit_test(test_rate_and_mass_cancel),
         cmocka_unit_test(test_restart_after_kill9),
         cmocka_unit_test(test_config_routing_events),
+        cmocka_unit_test(test_trailing_and_allocation_fix),
+        cmocka_unit_test(test_config_calendar_events),
+        cmocka_unit_test(test_symbology_scaling),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
