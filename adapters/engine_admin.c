@@ -14,6 +14,7 @@
  * Replies wait, like every output, for the journal to make the seq they reflect durable.
  */
 #include "engine_int.h"
+#include "projections.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -114,8 +115,75 @@ static const struct {
     {"orders", ADM_ORDERS},         {"snapshot", ADM_SNAPSHOT},
     {"session", ADM_SESSION},       {"set_book_rule", ADM_SET_BOOK_RULE},
     {"clear_book_rule", ADM_CLEAR_BOOK_RULE}, {"venue_status", ADM_VENUE_STATUS},
-    {"book_rules", ADM_BOOK_RULES},
+    {"book_rules", ADM_BOOK_RULES}, {"event", ADM_EVENT},
 };
+
+/* The input events an operator may journal through "event": reference and lifecycle data
+ * (margin, cash, incidents, calendars, settlement, financing, expiry, corporate actions,
+ * symbology, the routing policy, hedge thresholds, fx rates and marks). Orders, venue reports and
+ * the engine's own records (timers, checkpoints) never come this way. */
+static bool admin_event_type(uint16_t t)
+{
+    switch (t) {
+    case OMS_EV_FX_RATE:
+    case OMS_EV_MARK:
+    case OMS_EV_ROUTING_POLICY:
+    case OMS_EV_SET_HEDGE_THRESHOLD:
+    case OMS_EV_MARGIN_RULE:
+    case OMS_EV_CASH:
+    case OMS_EV_INCIDENT_OPEN:
+    case OMS_EV_INCIDENT_ASSIGN:
+    case OMS_EV_INCIDENT_RESOLVE:
+    case OMS_EV_CALENDAR:
+    case OMS_EV_HOLIDAY:
+    case OMS_EV_CALENDAR_ASSIGN:
+    case OMS_EV_SETTLEMENT_CONFIG:
+    case OMS_EV_SETTLEMENT_RULE:
+    case OMS_EV_FINANCING_RATE:
+    case OMS_EV_EXPIRY_RULE:
+    case OMS_EV_SPLIT:
+    case OMS_EV_DIVIDEND:
+    case OMS_EV_VENUE_SYMBOL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* {"verb":"event","event":{"type":NAME,"payload":{...}}}: one of admin_event_type's, in the form
+ * `oms journal cat` prints; an incident's "who" is the admin's name, whatever the payload says. */
+static int event_arg(json_t *o, const char *who, oms_event_t *ev, char *err, size_t errcap)
+{
+    json_t *e = json_object_get(o, "event");
+    json_t *type = json_object_get(e, "type"), *payload = json_object_get(e, "payload");
+    if (!json_is_object(e) || !json_is_string(type) || !json_is_object(payload)) {
+        snprintf(err, errcap, "\"event\" must be an object {\"type\": NAME, \"payload\": {...}}");
+        return -EINVAL;
+    }
+    /* the typed JSON form is the payload's fields beside "type" */
+    json_t *flat = json_deep_copy(payload);
+    int rc = flat ? json_object_set(flat, "type", type) : -1;
+    if (rc == 0)
+        rc = oms_event_from_json_typed(flat, ev);
+    json_decref(flat);
+    if (rc != 0) {
+        snprintf(err, errcap, "%s", rc == -1 ? "out of memory" : oms_errmsg());
+        oms__err_clear();
+        return -EINVAL;
+    }
+    if (!admin_event_type(ev->type)) {
+        snprintf(err, errcap, "\"event\": %s cannot be sent by an admin (reference and lifecycle "
+                              "data only)", oms_event_desc(ev->type)->name);
+        return -EINVAL;
+    }
+    char *dst = ev->type == OMS_EV_INCIDENT_OPEN     ? ev->u.incident_open.who
+                : ev->type == OMS_EV_INCIDENT_ASSIGN ? ev->u.incident_assign.who
+                : ev->type == OMS_EV_INCIDENT_RESOLVE ? ev->u.incident_resolve.who
+                                                      : NULL;
+    if (dst)
+        snprintf(dst, OMS_ID_CAP, "%s", who);
+    return 0;
+}
 
 int oms__admin_parse(oms_live_t *l, const char *text, size_t len, const char *who, oms__in_t *in,
                      char *err, size_t errcap)
@@ -220,6 +288,10 @@ int oms__admin_parse(oms_live_t *l, const char *text, size_t len, const char *wh
             goto out;
         break;
     }
+    case ADM_EVENT:
+        if (event_arg(o, a->who, ev, err, errcap))
+            goto out;
+        break;
     case ADM_CLEAR_BOOK_RULE: {
         oms_ev_clear_book_rule_t *b = &ev->u.clear_book_rule;
         ev->type = OMS_EV_CLEAR_BOOK_RULE;
@@ -578,6 +650,7 @@ int oms__admin_execute(oms_live_t *l, oms__in_t *in, char **reply, uint64_t *gat
     case ADM_SET_BOOK_RULE:
     case ADM_CLEAR_BOOK_RULE:
     case ADM_VENUE_STATUS:
+    case ADM_EVENT:
         rc = change(l, in, &in->ev, r);
         break;
     case ADM_BOOK_RULES: {

@@ -38,6 +38,15 @@ static const char admin_help[] =
     "  venue-status VENUE up|down|halted\n"
     "  session start|end [YYYYMMDD]            start or end a trading day (end expires DAY orders)\n"
     "  snapshot                                write a snapshot now\n"
+    "  incident open ID KIND REF TEXT | incident assign ID TO | incident resolve ID WHY\n"
+    "                                          a surveillance incident's status, by this admin\n"
+    "  event TYPE PAYLOAD_JSON                 journal a reference or lifecycle event, in the form\n"
+    "                                          `oms journal cat` prints: margin_rule, cash,\n"
+    "                                          calendar, holiday, calendar_assign,\n"
+    "                                          settlement_config, settlement_rule, financing_rate,\n"
+    "                                          expiry_rule, split, dividend, venue_symbol,\n"
+    "                                          routing_policy, set_hedge_threshold, fx_rate, mark,\n"
+    "                                          incident_*\n"
     "  json JSON                               send a request object as written\n"
     "\n"
     "  --endpoint EP      the admin socket (tcp:// or ipc://)\n"
@@ -210,6 +219,43 @@ static json_t *request(const char *cmd, int n, char **a, int *rc)
             }
             json_object_set_new(r, "trading_date", json_integer((json_int_t)d));
         }
+    } else if (!strcmp(verb, "event")) {
+        NEED(2, 2, "TYPE PAYLOAD_JSON");
+        json_error_t je;
+        json_t *payload = json_loads(a[2], 0, &je);
+        if (!json_is_object(payload)) {
+            oms__cli_usage(cmd, "event: the payload is not a JSON object (%s)",
+                           payload ? "another JSON value" : je.text);
+            json_decref(payload);
+            json_decref(r);
+            return NULL;
+        }
+        json_object_set_new(r, "verb", json_string("event"));
+        json_object_set_new(r, "event",
+                            json_pack("{s:s,s:o}", "type", a[1], "payload", payload));
+    } else if (!strcmp(verb, "incident")) {
+        /* open ID KIND REF TEXT | assign ID TO | resolve ID WHY */
+        const char *what = n > 1 ? a[1] : "";
+        json_t *p = NULL;
+        const char *type = NULL;
+        if (!strcmp(what, "open") && n == 6) {
+            type = "incident_open";
+            p = json_pack("{s:s,s:s,s:s,s:s}", "id", a[2], "kind", a[3], "ref", a[4], "text", a[5]);
+        } else if (!strcmp(what, "assign") && n == 4) {
+            type = "incident_assign";
+            p = json_pack("{s:s,s:s}", "id", a[2], "to", a[3]);
+        } else if (!strcmp(what, "resolve") && n == 4) {
+            type = "incident_resolve";
+            p = json_pack("{s:s,s:s}", "id", a[2], "why", a[3]);
+        }
+        if (!p) {
+            oms__cli_usage(cmd, "usage: incident open ID KIND REF TEXT | assign ID TO | "
+                                "resolve ID WHY");
+            json_decref(r);
+            return NULL;
+        }
+        json_object_set_new(r, "verb", json_string("event"));
+        json_object_set_new(r, "event", json_pack("{s:s,s:o}", "type", type, "payload", p));
     } else if (!strcmp(verb, "json")) {
         NEED(1, 1, "JSON");
         json_decref(r);

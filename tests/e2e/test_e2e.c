@@ -963,6 +963,86 @@ static void test_symbology_scaling(void **state)
     oms_tmpdir_remove(dir);
 }
 
+static int pick_incident(void *ctx, const oms_incident_view_t *v)
+{
+    if (strcmp(v->id, "INC1") == 0)
+        *(oms_incident_view_t *)ctx = *v;
+    return 0;
+}
+
+/* Incidents and other lifecycle data through the admin socket: journaled with the admin's name
+ * (whatever the payload claims), refused for orders and for malformed payloads. */
+static void test_admin_lifecycle_events(void **state)
+{
+    (void)state;
+    char *dir = oms_tmpdir_make();
+    venue_t v1;
+    venue_start(&v1, "V1", dir, 1);
+    char oe[512], dc[512], ad[512];
+    snprintf(oe, sizeof oe, "ipc://%s/oe", dir);
+    snprintf(dc, sizeof dc, "ipc://%s/dc", dir);
+    snprintf(ad, sizeof ad, "ipc://%s/admin", dir);
+    char *ini = plain_ini(dir, oe, dc, ad, &v1, NULL);
+    engine_t e;
+    engine_start(&e, ini);
+    static const char *const ok_requests[] = {
+        "{\"verb\":\"event\",\"event\":{\"type\":\"incident_open\",\"payload\":{\"id\":"
+        "\"INC1\",\"kind\":\"break\",\"ref\":\"E7\",\"text\":\"fill above leaves\","
+        "\"who\":\"someone-else\"}}}",
+        "{\"verb\":\"event\",\"event\":{\"type\":\"incident_assign\",\"payload\":{\"id\":"
+        "\"INC1\",\"to\":\"ops2\"}}}",
+        "{\"verb\":\"event\",\"event\":{\"type\":\"incident_resolve\",\"payload\":{\"id\":"
+        "\"INC1\",\"why\":\"venue corrected it\"}}}",
+        "{\"verb\":\"event\",\"event\":{\"type\":\"cash\",\"payload\":{\"account\":"
+        "\"ACC1\",\"amount\":\"1000000\"}}}",
+    };
+    for (size_t i = 0; i < sizeof ok_requests / sizeof *ok_requests; i++) {
+        json_t *r = admin(ad, ok_requests[i], NULL, NULL, WAIT_MS);
+        assert_non_null(r);
+        OMS_CHECK(admin_ok(r), "request %zu refused: %s", i,
+                  json_string_value(json_object_get(r, "error")));
+        json_decref(r);
+    }
+    static const char *const bad_requests[] = {
+        /* an order is not the admin's to send */
+        "{\"verb\":\"event\",\"event\":{\"type\":\"new_order\",\"payload\":{\"client\":"
+        "\"CLIENT1\",\"cl_ord_id\":\"X\",\"account\":\"ACC1\",\"symbol\":\"EURUSD\","
+        "\"side\":\"buy\",\"ord_type\":\"market\",\"tif\":\"day\",\"qty\":\"1\"}}}",
+        "{\"verb\":\"event\",\"event\":{\"type\":\"no_such_type\",\"payload\":{}}}",
+        "{\"verb\":\"event\",\"event\":{\"type\":\"cash\",\"payload\":{\"amount\":7}}}",
+        "{\"verb\":\"event\"}",
+    };
+    for (size_t i = 0; i < sizeof bad_requests / sizeof *bad_requests; i++) {
+        json_t *r = admin(ad, bad_requests[i], NULL, NULL, WAIT_MS);
+        assert_non_null(r);
+        OMS_CHECK(!admin_ok(r) && json_is_string(json_object_get(r, "error")),
+                  "bad request %zu was taken", i);
+        json_decref(r);
+    }
+    engine_stop(&e);
+    venue_stop(&v1);
+    char jdir[512];
+    snprintf(jdir, sizeof jdir, "%s/j", dir);
+    oms_engine_config_t ec = small_engine();
+    oms_replay_options_t ro;
+    oms_replay_options_init(&ro);
+    ro.engine_cfg = &ec;
+    oms_engine_t *re;
+    oms_replay_stats_t rs;
+    OMS_ASSERT_OK(oms_replay_run(jdir, &ro, &re, &rs));
+    oms_incident_view_t inc;
+    memset(&inc, 0, sizeof inc);
+    oms_engine_visit_incidents(re, pick_incident, &inc);
+    assert_non_null(inc.id);
+    assert_int_equal(inc.status, OMS_INCIDENT_RESOLVED);
+    assert_string_equal(inc.opened_by, "local"); /* a plain socket's admin, not the payload's */
+    assert_string_equal(inc.assignee, "ops2");
+    assert_string_equal(inc.why, "venue corrected it");
+    oms_engine_destroy(re);
+    free(ini);
+    oms_tmpdir_remove(dir);
+}
+
 /* Replace and cancel of a resting order, over tcp; a cancel of an unknown order is refused. */
 static void test_cancel_replace_tcp(void **state)
 {
@@ -1553,6 +1633,7 @@ int main(void)
         cmocka_unit_test(test_trailing_and_allocation_fix),
         cmocka_unit_test(test_config_calendar_events),
         cmocka_unit_test(test_symbology_scaling),
+        cmocka_unit_test(test_admin_lifecycle_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
