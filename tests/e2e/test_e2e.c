@@ -510,8 +510,11 @@ static int find_hedge(void *ctx, const oms_instrument_view_t *v)
 }
 
 /* Opens the engine on ini, returns how many config events start-up journaled, and stops it. */
-static uint64_t open_count_stop(const char *ini, json_t *rules, int64_t *hedge,
-                                oms_routing_view_t *rv, char *house, size_t cap)
+/* Opens the engine on ini (recovering what its journal holds and journaling the config's
+ * differences), lets inspect look at the engine, closes it; returns how many config events
+ * start-up journaled. */
+static uint64_t open_inspect_close(const char *ini, void (*inspect)(const oms_engine_t *, void *),
+                                   void *ctx)
 {
     oms_config_t *cfg;
     OMS_ASSERT_OK(oms_config_parse(&cfg, "e2e.ini", ini, strlen(ini)));
@@ -523,15 +526,35 @@ static uint64_t open_count_stop(const char *ini, json_t *rules, int64_t *hedge,
     oms_live_t *l;
     oms_live_recovery_t rec;
     OMS_ASSERT_OK(oms_live_open(&l, cfg, &o, &rec));
-    const oms_engine_t *eng = oms_live_engine(l);
-    json_array_clear(rules);
-    oms_engine_visit_book_rules(eng, count_rule, rules);
-    oms_engine_visit_instruments(eng, find_hedge, hedge);
-    oms_engine_routing(eng, rv);
-    snprintf(house, cap, "%s", rv->house_account);
+    inspect(oms_live_engine(l), ctx);
     OMS_ASSERT_OK(oms_live_close(l));
     oms_config_free(cfg);
     return rec.config_events;
+}
+
+typedef struct routing_seen {
+    json_t *rules;
+    int64_t *hedge;
+    oms_routing_view_t *rv;
+    char *house;
+    size_t cap;
+} routing_seen_t;
+
+static void inspect_routing(const oms_engine_t *eng, void *ctx)
+{
+    routing_seen_t *r = ctx;
+    json_array_clear(r->rules);
+    oms_engine_visit_book_rules(eng, count_rule, r->rules);
+    oms_engine_visit_instruments(eng, find_hedge, r->hedge);
+    oms_engine_routing(eng, r->rv);
+    snprintf(r->house, r->cap, "%s", r->rv->house_account);
+}
+
+static uint64_t open_count_stop(const char *ini, json_t *rules, int64_t *hedge,
+                                oms_routing_view_t *rv, char *house, size_t cap)
+{
+    routing_seen_t r = {rules, hedge, rv, house, cap};
+    return open_inspect_close(ini, inspect_routing, &r);
 }
 
 /* The routing policy, book rules and hedge thresholds of the config become journaled events at
@@ -636,27 +659,18 @@ static int cal_life(void *ctx, const oms_instrument_life_view_t *v)
     return 0;
 }
 
-/* Opens the engine on ini, fills *seen, stops; returns how many config events start-up
- * journaled. */
+static void inspect_calendars(const oms_engine_t *eng, void *ctx)
+{
+    cal_seen_t *seen = ctx;
+    memset(seen, 0, sizeof *seen);
+    oms_engine_visit_holidays(eng, cal_holiday, seen);
+    oms_engine_visit_instrument_life(eng, cal_life, seen);
+    seen->settle = oms_engine_settlement_on(eng);
+}
+
 static uint64_t open_calendars(const char *ini, cal_seen_t *seen)
 {
-    oms_config_t *cfg;
-    OMS_ASSERT_OK(oms_config_parse(&cfg, "e2e.ini", ini, strlen(ini)));
-    oms_engine_config_t ec = small_engine();
-    oms_live_options_t o;
-    oms_live_options_init(&o);
-    o.quiet = getenv("OMS_E2E_LOG") == NULL;
-    o.engine_cfg = &ec;
-    oms_live_t *l;
-    oms_live_recovery_t rec;
-    OMS_ASSERT_OK(oms_live_open(&l, cfg, &o, &rec));
-    memset(seen, 0, sizeof *seen);
-    oms_engine_visit_holidays(oms_live_engine(l), cal_holiday, seen);
-    oms_engine_visit_instrument_life(oms_live_engine(l), cal_life, seen);
-    seen->settle = oms_engine_settlement_on(oms_live_engine(l));
-    OMS_ASSERT_OK(oms_live_close(l));
-    oms_config_free(cfg);
-    return rec.config_events;
+    return open_inspect_close(ini, inspect_calendars, seen);
 }
 
 /* Calendars, their holidays and assignments and the settlement switch become events at start-up
