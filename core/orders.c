@@ -1596,8 +1596,9 @@ static void act_trade_fix(oms_engine_t *e, octx_t *x, int correct)
     } else {
         l->qty += d;
     }
-    if (oms__order_is_live(o)) /* what its live legs do not hold is idle */
-        o->idle = o->qty - o->cum_qty - legs_open(e, o);
+    /* what its live legs do not hold is idle; a correction that filled the order out leaves
+     * nothing idle (quantity kept back for a pending replace included) */
+    o->idle = oms__order_is_live(o) ? o->qty - o->cum_qty - legs_open(e, o) : 0;
     oms__order_update(e, x->oi);
     oms_ev_exec_report_t *r =
         exec_report(e, o, correct ? OMS_EXEC_TRADE_CORRECT : OMS_EXEC_TRADE_CANCEL);
