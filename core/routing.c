@@ -103,7 +103,9 @@ int64_t oms__venue_fill_latency(const oms_venue_stats_t *s)
  * take 584 years of summed latency). */
 static void sample(uint64_t *sum, uint64_t *n, int64_t from, int64_t to)
 {
-    uint64_t d = to > from ? (uint64_t)(to - from) : 0;
+    /* in unsigned arithmetic: exact for any to > from, even when to - from overflows int64
+     * (a restored timestamp may be anything the snapshot's checks let through) */
+    uint64_t d = to > from ? (uint64_t)to - (uint64_t)from : 0;
     if (*sum + d < *sum)
         return;
     *sum += d;

@@ -162,10 +162,8 @@ static void rehash(uint8_t *buf, size_t len)
 /* Every prefix and every single-bit flip of a snapshot is refused; bodies mutated behind a valid
  * checksum are refused or restore into an engine that still works. Each attempt gets a buffer of
  * exactly its length, so ASan sees any read past the end. */
-static void test_damage(void **state)
+static void damage_run(uint64_t seed)
 {
-    (void)state;
-    uint64_t seed = oms_test_seed("test_snapshot damage");
     oms_engine_t *a = run(seed, 300);
     size_t len;
     uint8_t *s = snapshot(a, &len);
@@ -224,6 +222,20 @@ static void test_damage(void **state)
     free(m);
     free(s);
     oms_engine_destroy(a);
+}
+
+static void test_damage(void **state)
+{
+    (void)state;
+    damage_run(oms_test_seed("test_snapshot damage"));
+}
+
+/* Seeds that once found a bug. 4962213675377297729: a flipped leg timestamp (any value passes the
+ * loader) made the venue latency sample overflow int64 in the next ack. */
+static void test_damage_regressions(void **state)
+{
+    (void)state;
+    damage_run(UINT64_C(4962213675377297729));
 }
 
 static void test_frame(void **state)
@@ -381,7 +393,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_continues_identically),
-        cmocka_unit_test(test_damage),         cmocka_unit_test(test_frame),
+        cmocka_unit_test(test_damage),         cmocka_unit_test(test_damage_regressions),
+        cmocka_unit_test(test_frame),
         cmocka_unit_test(test_golden_hash),    cmocka_unit_test(test_state_json_stable),
         cmocka_unit_test(test_apply_contract),
     };
