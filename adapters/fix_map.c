@@ -635,6 +635,31 @@ int oms__fix_cancel_reject(char *buf, size_t cap, size_t *len, const oms_fix_hea
     return oms_fix_build_end(&b, len);
 }
 
+/* Begins a venue request: its MsgType, PossResend when it is sent again. */
+static void venue_begin(oms_fix_builder_t *b, char *buf, size_t cap, const char *type,
+                        const oms_fix_header_t *h, bool poss_resend)
+{
+    oms_fix_build_begin(b, buf, cap, type, h);
+    if (poss_resend)
+        oms_fix_build_bool(b, 97, true);
+}
+
+/* The order's terms that D and G share, from Symbol to TimeInForce. */
+static void venue_terms(oms_fix_builder_t *b, const char *symbol, uint8_t side, int64_t transact_ns,
+                        int64_t qty, uint8_t ord_type, int64_t px, int64_t stop, uint8_t tif)
+{
+    oms_fix_build_str(b, 55, symbol);
+    oms_fix_build_char(b, 54, fix_code(&oms_enum_side, side));
+    oms_fix_build_utc(b, 60, transact_ns);
+    oms_fix_build_decimal(b, 38, qty);
+    oms_fix_build_char(b, 40, fix_code(&oms_enum_ord_type, ord_type));
+    if (px > 0)
+        oms_fix_build_decimal(b, 44, px);
+    if (stop > 0)
+        oms_fix_build_decimal(b, 99, stop);
+    oms_fix_build_char(b, 59, fix_code(&oms_enum_tif, tif));
+}
+
 /* The request in the venue's terms (symbology.c): its symbol, and the quantity and prices scaled
  * by the mapping. An output journaled before symbology (venue_symbol "") is in the engine's
  * terms, with the symbol mapped by the config as it was then. */
@@ -647,23 +672,14 @@ int oms__fix_venue_request(char *buf, size_t cap, size_t *len, const oms_fix_hea
     case OMS_EV_VENUE_ORDER: {
         const oms_ev_venue_order_t *v = &ev->u.venue_order;
         bool units = v->venue_symbol[0] != '\0';
-        int64_t px = units ? v->venue_price : v->price, stop = units ? v->venue_stop_px : v->stop_px;
-        oms_fix_build_begin(&b, buf, cap, "D", h);
-        if (poss_resend)
-            oms_fix_build_bool(&b, 97, true);
+        venue_begin(&b, buf, cap, "D", h, poss_resend);
         oms_fix_build_str(&b, 11, v->cl_ord_id);
         if (v->account[0])
             oms_fix_build_str(&b, 1, v->account);
-        oms_fix_build_str(&b, 55, units ? v->venue_symbol : venue_symbol);
-        oms_fix_build_char(&b, 54, fix_code(&oms_enum_side, v->side));
-        oms_fix_build_utc(&b, 60, transact_ns);
-        oms_fix_build_decimal(&b, 38, units ? v->venue_qty : v->qty);
-        oms_fix_build_char(&b, 40, fix_code(&oms_enum_ord_type, v->ord_type));
-        if (px > 0)
-            oms_fix_build_decimal(&b, 44, px);
-        if (stop > 0)
-            oms_fix_build_decimal(&b, 99, stop);
-        oms_fix_build_char(&b, 59, fix_code(&oms_enum_tif, v->tif));
+        venue_terms(&b, units ? v->venue_symbol : venue_symbol, v->side, transact_ns,
+                    units ? v->venue_qty : v->qty, v->ord_type,
+                    units ? v->venue_price : v->price, units ? v->venue_stop_px : v->stop_px,
+                    v->tif);
         if (v->expire_time > 0)
             oms_fix_build_utc(&b, 126, v->expire_time);
         break;
@@ -672,9 +688,7 @@ int oms__fix_venue_request(char *buf, size_t cap, size_t *len, const oms_fix_hea
         const oms_ev_venue_cancel_t *v = &ev->u.venue_cancel;
         bool units = v->venue_symbol[0] != '\0';
         int64_t qty = units ? v->venue_qty : v->qty;
-        oms_fix_build_begin(&b, buf, cap, "F", h);
-        if (poss_resend)
-            oms_fix_build_bool(&b, 97, true);
+        venue_begin(&b, buf, cap, "F", h, poss_resend);
         oms_fix_build_str(&b, 41, v->orig_cl_ord_id);
         oms_fix_build_str(&b, 11, v->cl_ord_id);
         oms_fix_build_str(&b, 55, units ? v->venue_symbol : venue_symbol);
@@ -687,22 +701,13 @@ int oms__fix_venue_request(char *buf, size_t cap, size_t *len, const oms_fix_hea
     case OMS_EV_VENUE_REPLACE: {
         const oms_ev_venue_replace_t *v = &ev->u.venue_replace;
         bool units = v->venue_symbol[0] != '\0';
-        int64_t px = units ? v->venue_price : v->price, stop = units ? v->venue_stop_px : v->stop_px;
-        oms_fix_build_begin(&b, buf, cap, "G", h);
-        if (poss_resend)
-            oms_fix_build_bool(&b, 97, true);
+        venue_begin(&b, buf, cap, "G", h, poss_resend);
         oms_fix_build_str(&b, 41, v->orig_cl_ord_id);
         oms_fix_build_str(&b, 11, v->cl_ord_id);
-        oms_fix_build_str(&b, 55, units ? v->venue_symbol : venue_symbol);
-        oms_fix_build_char(&b, 54, fix_code(&oms_enum_side, v->side));
-        oms_fix_build_utc(&b, 60, transact_ns);
-        oms_fix_build_decimal(&b, 38, units ? v->venue_qty : v->qty);
-        oms_fix_build_char(&b, 40, fix_code(&oms_enum_ord_type, v->ord_type));
-        if (px > 0)
-            oms_fix_build_decimal(&b, 44, px);
-        if (stop > 0)
-            oms_fix_build_decimal(&b, 99, stop);
-        oms_fix_build_char(&b, 59, fix_code(&oms_enum_tif, v->tif));
+        venue_terms(&b, units ? v->venue_symbol : venue_symbol, v->side, transact_ns,
+                    units ? v->venue_qty : v->qty, v->ord_type,
+                    units ? v->venue_price : v->price, units ? v->venue_stop_px : v->stop_px,
+                    v->tif);
         break;
     }
     default:
